@@ -1,0 +1,128 @@
+"""Document use cases: upload (-> queued job), get, list, list chunks, delete."""
+
+import hashlib
+
+import msgspec
+
+from ragcore.domain.collections import CollectionService, check_pinned_model
+from ragcore.domain.errors import Conflict, Invalid, NotFound, PayloadTooLarge
+from ragcore.domain.ids import new_id
+from ragcore.domain.models import Chunk, Document, DocumentStatus, Job
+from ragcore.domain.ports import BlobStore, Clock, DocumentRepository, Embedder, JobQueue, Parser, VectorStore
+
+
+class Accepted(msgspec.Struct, frozen=True, kw_only=True):
+    """Result of an upload; ``duplicate`` is True when the same bytes were already in the collection."""
+
+    document: Document
+    job: Job | None
+    duplicate: bool
+
+
+class DocumentService:
+    def __init__(
+        self,
+        *,
+        collections: CollectionService,
+        documents: DocumentRepository,
+        jobs: JobQueue,
+        blobs: BlobStore,
+        vectors: VectorStore,
+        parser: Parser,
+        embedder: Embedder,
+        clock: Clock,
+        max_upload_bytes: int,
+        max_attempts: int = 3,
+    ) -> None:
+        self._collections = collections
+        self._documents = documents
+        self._jobs = jobs
+        self._blobs = blobs
+        self._vectors = vectors
+        self._parser = parser
+        self._embedder = embedder
+        self._clock = clock
+        self._max_upload_bytes = max_upload_bytes
+        self._max_attempts = max_attempts
+
+    def upload(self, collection_name: str, filename: str, data: bytes) -> Accepted:
+        """Validate, store the blob, register the document ``queued`` and enqueue its job.
+
+        Raises NotFound (collection), Invalid "empty_file" / "unsupported_format" /
+        "invalid_filename", PayloadTooLarge "file_too_large", Conflict "embedding_dimension_mismatch".
+        """
+        collection = self._collections.get(collection_name)
+        check_pinned_model(collection, self._embedder)
+        filename = _clean_filename(filename)
+        if not data:
+            raise Invalid(f"{filename!r} is empty (0 bytes)", code="empty_file")
+        if len(data) > self._max_upload_bytes:
+            raise PayloadTooLarge(
+                f"{filename!r} is {len(data)} bytes; the limit is {self._max_upload_bytes}",
+                code="file_too_large",
+            )
+        content_type = self._parser.detect_format(data, filename)
+        sha256 = hashlib.sha256(data).hexdigest()
+        existing = self._documents.find_by_sha256(collection.id, sha256)
+        if existing is not None:
+            return self._duplicate(existing)
+        now = self._clock.now()
+        document = Document(
+            id=new_id(), collection_id=collection.id, filename=filename, content_type=content_type,
+            size_bytes=len(data), sha256=sha256, blob_key=self._blobs.put(data), status="queued",
+            created_at=now, updated_at=now,
+        )
+        try:
+            self._documents.add(document)
+        except Conflict:  # a concurrent upload of the same bytes won the race
+            self._blobs.delete(document.blob_key or "")
+            found = self._documents.find_by_sha256(collection.id, sha256)
+            if found is None:
+                raise
+            return self._duplicate(found)
+        job = Job(
+            id=new_id(), document_id=document.id, collection_id=collection.id, status="queued",
+            max_attempts=self._max_attempts, available_at=now, created_at=now, updated_at=now,
+        )
+        self._jobs.enqueue(job)
+        return Accepted(document=document, job=job, duplicate=False)
+
+    def _duplicate(self, document: Document) -> Accepted:
+        return Accepted(document=document, job=self._jobs.latest_for_document(document.id), duplicate=True)
+
+    def get(self, document_id: str) -> Document:
+        """Raises NotFound(code="document_not_found")."""
+        document = self._documents.get(document_id)
+        if document is None:
+            raise NotFound(f"document {document_id!r} does not exist", code="document_not_found")
+        return document
+
+    def list(self, *, collection_name: str | None = None, status: DocumentStatus | None = None) -> list[Document]:
+        collection_id = self._collections.get(collection_name).id if collection_name is not None else None
+        return self._documents.list(collection_id=collection_id, status=status)
+
+    def chunks(self, document_id: str) -> list[Chunk]:
+        """The document's chunks ordered by index (empty until it is ready)."""
+        document = self.get(document_id)
+        return self._vectors.chunks(self._store_id(document), document.id)
+
+    def delete(self, document_id: str) -> None:
+        """Remove vectors first, then blob, job records and registry entry."""
+        document = self.get(document_id)
+        self._vectors.delete_document(self._store_id(document), document.id)
+        if document.blob_key:
+            self._blobs.delete(document.blob_key)
+        self._jobs.remove_for_document(document.id)
+        self._documents.remove(document.id)
+
+    def _store_id(self, document: Document) -> str:
+        collection = self._collections.by_id(document.collection_id)
+        return collection.store_id
+
+
+def _clean_filename(filename: str) -> str:
+    """Keep the base name only; reject names that are empty or not printable."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name or not name.isprintable() or len(name) > 255:
+        raise Invalid("filename must be 1-255 printable characters", code="invalid_filename")
+    return name

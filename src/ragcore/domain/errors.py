@@ -1,0 +1,44 @@
+"""One error hierarchy for ragcore. The HTTP layer maps each class to a status in one place.
+
+Every error carries a stable machine-readable ``code`` (snake_case) and a human ``message``.
+"""
+
+
+class RagCoreError(Exception):
+    """Base of every domain error; ``code`` is stable, ``message`` is safe to show to a user."""
+
+    code = "internal_error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class NotFound(RagCoreError):
+    code = "not_found"
+
+
+class Conflict(RagCoreError):
+    code = "conflict"
+
+
+class Invalid(RagCoreError):
+    code = "invalid"
+
+
+class PayloadTooLarge(Invalid):
+    code = "payload_too_large"
+
+
+class Unavailable(RagCoreError):
+    """A backing store or compute is unreachable; the operation may succeed if retried."""
+
+    code = "unavailable"
+
+
+class IngestionFailed(RagCoreError):
+    """A document cannot be ingested whatever the number of retries (unparseable, empty text, ...)."""
+
+    code = "ingestion_failed"

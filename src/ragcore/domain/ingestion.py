@@ -1,0 +1,107 @@
+"""The ingestion pipeline of one document: parse -> chunk -> embed -> upsert -> registry ``ready``."""
+
+from collections.abc import Sequence
+
+import msgspec
+
+from ragcore.domain.collections import CollectionService, check_pinned_model
+from ragcore.domain.errors import IngestionFailed, NotFound
+from ragcore.domain.models import Chunk, Document
+from ragcore.domain.ports import (
+    BlobStore,
+    Chunker,
+    Clock,
+    DocumentRepository,
+    Embedder,
+    Parser,
+    ProgressCallback,
+    VectorStore,
+)
+
+
+class IngestionService:
+    def __init__(
+        self,
+        *,
+        collections: CollectionService,
+        documents: DocumentRepository,
+        blobs: BlobStore,
+        vectors: VectorStore,
+        parser: Parser,
+        chunker: Chunker,
+        embedder: Embedder,
+        clock: Clock,
+        embed_batch_size: int = 32,
+    ) -> None:
+        self._collections = collections
+        self._documents = documents
+        self._blobs = blobs
+        self._vectors = vectors
+        self._parser = parser
+        self._chunker = chunker
+        self._embedder = embedder
+        self._clock = clock
+        self._batch = embed_batch_size
+
+    def process(self, document_id: str, progress: ProgressCallback) -> Document:
+        """Ingest one registered document; returns it ``ready``.
+
+        Raises IngestionFailed (permanent; the document is marked ``failed`` with its code and no
+        vectors remain), NotFound "document_not_found" if it was deleted meanwhile, or Unavailable
+        (transient; the caller retries, the vectors written so far are upserted again by id).
+        """
+        document = self._documents.get(document_id)
+        if document is None:
+            raise NotFound(f"document {document_id!r} no longer exists", code="document_not_found")
+        if document.status == "ready":  # an earlier attempt finished but its job was not closed
+            return document
+        collection = self._collections.by_id(document.collection_id)
+        store_id = collection.store_id
+        try:
+            check_pinned_model(collection, self._embedder)
+            self._set(document, status="processing")
+            progress(5, "parsing")
+            data = self._blobs.get(document.blob_key or "")
+            parsed = self._parser.parse(data, document.filename)
+            progress(30, "chunking")
+            chunks = self._chunker.chunk(parsed, document_id=document.id, filename=document.filename)
+            if not chunks:
+                raise IngestionFailed(f"{document.filename!r} contains no text", code="no_extractable_text")
+            self._vectors.delete_document(store_id, document.id)  # stale chunks of an earlier attempt
+            self._embed_and_upsert(store_id, chunks, progress)
+            progress(95, "registering")
+            ready = self._set(
+                document, status="ready", chunk_count=len(chunks), page_count=parsed.page_count,
+                blob_key=None, error_code=None, error_message=None,
+            )
+        except IngestionFailed as exc:
+            self._vectors.delete_document(store_id, document.id)
+            self._set(document, status="failed", error_code=exc.code, error_message=exc.message)
+            raise
+        except BaseException:
+            self._vectors.delete_document(store_id, document.id)  # never ready without its registry entry
+            raise
+        if document.blob_key:
+            self._blobs.delete(document.blob_key)
+        return ready
+
+    def _embed_and_upsert(self, store_id: str, chunks: Sequence[Chunk], progress: ProgressCallback) -> None:
+        total = len(chunks)
+        for start in range(0, total, self._batch):
+            batch = chunks[start : start + self._batch]
+            embeddings = self._embedder.embed_documents([embedding_text(c) for c in batch])
+            self._vectors.upsert(store_id, batch, embeddings)
+            done = start + len(batch)
+            progress(40 + int(55 * done / total), f"embedding {done}/{total} chunks")
+
+    def _set(self, document: Document, **changes: object) -> Document:
+        updated = msgspec.structs.replace(document, updated_at=self._clock.now(), **changes)
+        self._documents.update(updated)
+        return updated
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What is embedded for a chunk: its heading path as context, then its text."""
+    if chunk.headings:
+        return " > ".join(chunk.headings) + "\n" + chunk.text
+    return chunk.text

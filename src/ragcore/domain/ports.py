@@ -1,0 +1,188 @@
+"""Ports: what the domain needs from the outside world. Adapters implement these Protocols.
+
+Every method may raise ``Unavailable`` when its backend cannot be reached. Adapters translate
+driver errors into domain errors; no driver type crosses this boundary.
+"""
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from ragcore.domain.models import (
+    Chunk,
+    Collection,
+    Document,
+    DocumentStatus,
+    Job,
+    ParsedDocument,
+    SearchHit,
+)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Current time, timezone-aware UTC."""
+        ...
+
+
+class CollectionCatalog(Protocol):
+    """Collections catalog (SQL in every setup)."""
+
+    def add(self, collection: Collection) -> None:
+        """Insert; raises Conflict(code="collection_exists") if the name is taken."""
+        ...
+
+    def get(self, collection_id: str) -> Collection | None: ...
+
+    def get_by_name(self, name: str) -> Collection | None: ...
+
+    def list(self) -> list[Collection]:
+        """All collections ordered by name."""
+        ...
+
+    def remove(self, collection_id: str) -> None:
+        """Delete the row; no error when absent."""
+        ...
+
+
+class DocumentRepository(Protocol):
+    """Document registry."""
+
+    def add(self, document: Document) -> None:
+        """Insert; raises Conflict(code="duplicate_document") if (collection_id, sha256) exists."""
+        ...
+
+    def get(self, document_id: str) -> Document | None: ...
+
+    def get_many(self, document_ids: Sequence[str]) -> dict[str, Document]:
+        """Documents by id; unknown ids are absent from the result."""
+        ...
+
+    def find_by_sha256(self, collection_id: str, sha256: str) -> Document | None: ...
+
+    def list(
+        self, *, collection_id: str | None = None, status: DocumentStatus | None = None
+    ) -> list[Document]:
+        """Matching documents, oldest first."""
+        ...
+
+    def update(self, document: Document) -> None:
+        """Replace the stored entry with the same id; raises NotFound if absent."""
+        ...
+
+    def remove(self, document_id: str) -> None:
+        """Delete; no error when absent."""
+        ...
+
+
+class JobQueue(Protocol):
+    """Durable ingestion jobs with leases: a job whose lease expires is handed out again."""
+
+    def enqueue(self, job: Job) -> None: ...
+
+    def get(self, job_id: str) -> Job | None: ...
+
+    def latest_for_document(self, document_id: str) -> Job | None: ...
+
+    def lease(self, worker_id: str, lease_seconds: float) -> Job | None:
+        """Atomically take the next due job (queued, or running with an expired lease).
+
+        Increments ``attempts``; returns None when nothing is due.
+        """
+        ...
+
+    def save(self, job: Job) -> None:
+        """Store progress/stage/status of a job; raises NotFound if absent."""
+        ...
+
+    def remove_for_document(self, document_id: str) -> None: ...
+
+
+class BlobStore(Protocol):
+    """Uploaded bytes until their job ends. Keys are server-generated."""
+
+    def put(self, data: bytes) -> str:
+        """Store ``data``; returns its new key."""
+        ...
+
+    def get(self, key: str) -> bytes:
+        """Raises NotFound if the key is unknown."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """No error when absent."""
+        ...
+
+    def exists(self, key: str) -> bool: ...
+
+
+class VectorStore(Protocol):
+    """Chunk vectors, one store collection per catalog collection, cosine similarity."""
+
+    def create_collection(self, store_id: str, dimension: int) -> None:
+        """Create; raises Conflict if it exists."""
+        ...
+
+    def drop_collection(self, store_id: str) -> None:
+        """Delete with all vectors; no error when absent."""
+        ...
+
+    def collection_ids(self) -> list[str]:
+        """Ids of every store collection."""
+        ...
+
+    def upsert(self, store_id: str, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
+        """Insert or replace by chunk id; raises NotFound if the store collection is missing."""
+        ...
+
+    def delete_document(self, store_id: str, document_id: str) -> None: ...
+
+    def count(self, store_id: str, document_id: str | None = None) -> int:
+        """Number of chunks in the collection (or of one document); NotFound if missing."""
+        ...
+
+    def chunks(self, store_id: str, document_id: str) -> list[Chunk]:
+        """A document's chunks ordered by index; NotFound if the collection is missing."""
+        ...
+
+    def query(self, store_id: str, embedding: Sequence[float], top_k: int) -> list[SearchHit]:
+        """Nearest chunks, best first, score = cosine similarity; NotFound if missing."""
+        ...
+
+
+class Parser(Protocol):
+    def detect_format(self, data: bytes, filename: str) -> str:
+        """Format name (e.g. "pdf", "docx", "md"); raises Invalid(code="unsupported_format")."""
+        ...
+
+    def parse(self, data: bytes, filename: str) -> ParsedDocument:
+        """Text blocks with pages and heading paths.
+
+        Raises IngestionFailed(code="unparseable_document" | "unsupported_format" |
+        "no_extractable_text").
+        """
+        ...
+
+
+class Chunker(Protocol):
+    def chunk(self, parsed: ParsedDocument, *, document_id: str, filename: str) -> list[Chunk]:
+        """Chunks of at most the embedder's max sequence length in tokens, ids ``<doc>:<i>``."""
+        ...
+
+
+class Embedder(Protocol):
+    """Text embedding model; vectors are L2-normalised float32 of length ``dimension``."""
+
+    model_name: str
+    dimension: int
+    max_seq_length: int
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        """(len(texts), dimension) vectors, batched."""
+        ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+ProgressCallback = Callable[[int, str], None]
+"""Called with (percent 0-100, stage message)."""
