@@ -1,13 +1,14 @@
 """Document use cases: upload (-> queued job), get, list, list chunks, delete."""
 
 import hashlib
+from collections.abc import Sequence
 
 import msgspec
 
 from ragcore.domain.collections import CollectionService, check_pinned_model
 from ragcore.domain.errors import Conflict, Invalid, NotFound, PayloadTooLarge
 from ragcore.domain.ids import new_id
-from ragcore.domain.models import Chunk, Document, DocumentStatus, Job
+from ragcore.domain.models import Chunk, Collection, Document, DocumentStatus, Job
 from ragcore.domain.ports import BlobStore, Clock, DocumentRepository, Embedder, JobQueue, Parser, VectorStore
 
 
@@ -45,14 +46,21 @@ class DocumentService:
         self._max_upload_bytes = max_upload_bytes
         self._max_attempts = max_attempts
 
-    def upload(self, collection_name: str, filename: str, data: bytes) -> Accepted:
-        """Validate, store the blob, register the document ``queued`` and enqueue its job.
+    def upload(self, collection_name: str, files: Sequence[tuple[str, bytes]]) -> list[Accepted]:
+        """Validate every file, then store each blob, register it ``queued`` and enqueue its job.
 
-        Raises NotFound (collection), Invalid "empty_file" / "unsupported_format" /
+        All files are checked before anything is stored, so a bad file stores nothing.
+        Raises NotFound (collection), Invalid "no_files" / "empty_file" / "unsupported_format" /
         "invalid_filename", PayloadTooLarge "file_too_large", Conflict "embedding_dimension_mismatch".
         """
         collection = self._collections.get(collection_name)
         check_pinned_model(collection, self._embedder)
+        if not files:
+            raise Invalid("no files were uploaded", code="no_files")
+        checked = [self._check(filename, data) for filename, data in files]
+        return [self._store(collection, name, kind, data) for (name, kind), (_, data) in zip(checked, files)]
+
+    def _check(self, filename: str, data: bytes) -> tuple[str, str]:
         filename = _clean_filename(filename)
         if not data:
             raise Invalid(f"{filename!r} is empty (0 bytes)", code="empty_file")
@@ -61,7 +69,9 @@ class DocumentService:
                 f"{filename!r} is {len(data)} bytes; the limit is {self._max_upload_bytes}",
                 code="file_too_large",
             )
-        content_type = self._parser.detect_format(data, filename)
+        return filename, self._parser.detect_format(data, filename)
+
+    def _store(self, collection: Collection, filename: str, content_type: str, data: bytes) -> Accepted:
         sha256 = hashlib.sha256(data).hexdigest()
         existing = self._documents.find_by_sha256(collection.id, sha256)
         if existing is not None:
@@ -84,7 +94,12 @@ class DocumentService:
             id=new_id(), document_id=document.id, collection_id=collection.id, status="queued",
             max_attempts=self._max_attempts, available_at=now, created_at=now, updated_at=now,
         )
-        self._jobs.enqueue(job)
+        try:
+            self._jobs.enqueue(job)
+        except BaseException:  # no document without a job: undo the registry entry and blob
+            self._documents.remove(document.id)
+            self._blobs.delete(document.blob_key or "")
+            raise
         return Accepted(document=document, job=job, duplicate=False)
 
     def _duplicate(self, document: Document) -> Accepted:

@@ -1,0 +1,190 @@
+"""ChromaDB adapter of the ``VectorStore`` port (embedded PersistentClient or HttpClient).
+
+chromadb is imported lazily so that loading this module stays cheap and the domain never sees it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from ragcore.domain.errors import Conflict, Invalid, NotFound, Unavailable
+from ragcore.domain.models import Chunk, SearchHit
+
+_INCLUDE = ["documents", "metadatas"]
+
+
+class ChromaVectorStore:
+    """``VectorStore`` on ChromaDB: one Chroma collection per store id, cosine space.
+
+    The collection's dimension is kept in its metadata (``{"dimension": n}``) and checked before
+    every write or query, so a mismatch is a Conflict rather than a driver error.
+    """
+
+    def __init__(self, client: Any) -> None:
+        """``client``: a chromadb ``ClientAPI`` (PersistentClient or HttpClient)."""
+        self._client = client
+
+    @classmethod
+    def persistent(cls, path: str) -> ChromaVectorStore:
+        """An embedded store persisted under directory ``path``; telemetry off, reset disabled."""
+        import chromadb
+        from chromadb.config import Settings
+
+        settings = Settings(anonymized_telemetry=False, allow_reset=False)
+        return cls(chromadb.PersistentClient(path=path, settings=settings))
+
+    def close(self) -> None:
+        """Release the client (SQLite handles of an embedded store)."""
+        close = getattr(self._client, "close", None)
+        if close is not None:
+            close()
+
+    def create_collection(self, store_id: str, dimension: int) -> None:
+        """Raises Conflict "store_collection_exists", Invalid "invalid_dimension" / "invalid_store_id"."""
+        from chromadb.errors import ChromaError, InvalidArgumentError
+
+        if dimension < 1:
+            raise Invalid(f"dimension must be positive, not {dimension}", code="invalid_dimension")
+        with _translated(store_id):
+            try:
+                self._client.create_collection(
+                    store_id, configuration={"hnsw": {"space": "cosine"}},
+                    metadata={"dimension": dimension}, embedding_function=None,
+                )
+            except InvalidArgumentError as exc:
+                raise Invalid(f"invalid store collection id {store_id!r}", code="invalid_store_id") from exc
+            except ChromaError as exc:  # the duplicate error class differs between backends
+                if store_id in self.collection_ids():
+                    raise Conflict(f"store collection {store_id!r} exists", code="store_collection_exists") from exc
+                raise
+
+    def drop_collection(self, store_id: str) -> None:
+        """Delete the collection with its vectors; no error when absent."""
+        from chromadb.errors import NotFoundError
+
+        with _translated(store_id), contextlib.suppress(NotFoundError):
+            self._client.delete_collection(store_id)
+
+    def collection_ids(self) -> list[str]:
+        """Names of every Chroma collection, sorted."""
+        with _translated(""):
+            return sorted(c.name for c in self._client.list_collections())
+
+    def upsert(self, store_id: str, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
+        """Insert or replace by chunk id, in batches of the client's maximum batch size.
+
+        Raises NotFound "store_collection_not_found", Conflict "embedding_dimension_mismatch",
+        Invalid "embedding_count_mismatch" (one embedding per chunk).
+        """
+        if len(chunks) != len(embeddings):
+            raise Invalid(f"{len(chunks)} chunks but {len(embeddings)} embeddings", code="embedding_count_mismatch")
+        with _translated(store_id):
+            collection = self._get(store_id)
+            _check_dimension(embeddings, collection.metadata["dimension"])
+            step = self._client.get_max_batch_size()
+            for start in range(0, len(chunks), step):
+                part = chunks[start : start + step]
+                collection.upsert(
+                    ids=[c.id for c in part],
+                    embeddings=[[float(x) for x in e] for e in embeddings[start : start + step]],
+                    documents=[c.text for c in part],
+                    metadatas=[_to_metadata(c) for c in part],
+                )
+
+    def delete_document(self, store_id: str, document_id: str) -> None:
+        """Remove every vector of the document; no error when it has none or the collection is gone."""
+        from chromadb.errors import NotFoundError
+
+        with _translated(store_id), contextlib.suppress(NotFoundError):
+            self._get(store_id).delete(where={"document_id": document_id})
+
+    def count(self, store_id: str, document_id: str | None = None) -> int:
+        """Vectors in the collection (or of one document); NotFound "store_collection_not_found"."""
+        with _translated(store_id):
+            collection = self._get(store_id)
+            if document_id is None:
+                return collection.count()
+            return len(collection.get(where={"document_id": document_id}, include=[])["ids"])
+
+    def chunks(self, store_id: str, document_id: str) -> list[Chunk]:
+        """The document's chunks ordered by index; NotFound "store_collection_not_found"."""
+        with _translated(store_id):
+            found = self._get(store_id).get(where={"document_id": document_id}, include=_INCLUDE)
+        rows = zip(found["ids"], found["documents"], found["metadatas"], strict=True)
+        return sorted((_to_chunk(*row) for row in rows), key=lambda c: c.index)
+
+    def query(self, store_id: str, embedding: Sequence[float], top_k: int) -> list[SearchHit]:
+        """Up to ``top_k`` nearest chunks, best first, score = 1 - cosine distance.
+
+        Raises NotFound "store_collection_not_found", Conflict "embedding_dimension_mismatch",
+        Invalid "invalid_top_k" (below 1).
+        """
+        if top_k < 1:
+            raise Invalid(f"top_k must be at least 1, not {top_k}", code="invalid_top_k")
+        with _translated(store_id):
+            collection = self._get(store_id)
+            _check_dimension([embedding], collection.metadata["dimension"])
+            n_results = min(top_k, collection.count())  # Chroma rejects n_results=0
+            if n_results == 0:
+                return []
+            found = collection.query(
+                query_embeddings=[[float(x) for x in embedding]], n_results=n_results,
+                include=[*_INCLUDE, "distances"],
+            )
+        rows = zip(found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True)
+        return [SearchHit(chunk=_to_chunk(i, d, m), score=1.0 - dist) for i, d, m, dist in rows]
+
+    def _get(self, store_id: str) -> Any:
+        # get, never get-or-create: reads must not create collections. No embedding function,
+        # or chroma would try to download its default ONNX model.
+        return self._client.get_collection(store_id, embedding_function=None)
+
+
+@contextlib.contextmanager
+def _translated(store_id: str) -> Iterator[None]:
+    """Map driver errors to domain errors."""
+    import httpx
+    from chromadb.errors import NotFoundError
+
+    try:
+        yield
+    except NotFoundError as exc:
+        raise NotFound(f"store collection {store_id!r} does not exist", code="store_collection_not_found") from exc
+    except (httpx.TransportError, ConnectionError, TimeoutError) as exc:
+        raise Unavailable("the vector store cannot be reached", code="vector_store_unavailable") from exc
+
+
+def _check_dimension(embeddings: Sequence[Sequence[float]], dimension: int) -> None:
+    for embedding in embeddings:
+        if len(embedding) != dimension:
+            raise Conflict(
+                f"embedding has {len(embedding)} dimensions, the collection {dimension}",
+                code="embedding_dimension_mismatch",
+            )
+
+
+def _to_metadata(chunk: Chunk) -> dict[str, str | int]:
+    # Chroma metadata values must be scalars: pages as "1,2", headings as a JSON list.
+    return {
+        "document_id": chunk.document_id,
+        "chunk_index": chunk.index,
+        "pages": ",".join(str(p) for p in chunk.pages),
+        "headings": json.dumps(list(chunk.headings)),
+        "filename": chunk.filename,
+    }
+
+
+def _to_chunk(chunk_id: str, text: str | None, meta: Mapping[str, Any]) -> Chunk:
+    pages = str(meta.get("pages", ""))
+    return Chunk(
+        id=chunk_id,
+        document_id=str(meta["document_id"]),
+        index=int(meta["chunk_index"]),
+        text=text or "",
+        pages=tuple(int(p) for p in pages.split(",") if p),
+        headings=tuple(json.loads(str(meta.get("headings", "[]")))),
+        filename=str(meta.get("filename", "")),
+    )

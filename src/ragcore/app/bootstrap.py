@@ -1,0 +1,17 @@
+"""Start-up shared by every entry point: folders, SQL migrations, the container."""
+
+from ragcore.app.container import Container, build_container
+from ragcore.app.logging import configure
+from ragcore.app.settings import Settings
+
+
+def bootstrap(settings: Settings | None = None, *, log_level: str | None = None) -> Container:
+    """Create the data folders, migrate the SQL schema to head (idempotent) and build the container."""
+    settings = settings or Settings()
+    configure(log_level or settings.log_level)
+    settings.ensure_dirs()
+    if "sql" in (settings.catalog, settings.registry, settings.jobs):
+        from ragcore.adapters.sql.migrate import upgrade
+
+        upgrade(settings.sql_url)
+    return build_container(settings)

@@ -1,0 +1,86 @@
+"""The ``ragcore`` command line (typer)."""
+
+import json
+from typing import Annotated
+
+import typer
+
+from ragcore.app.cli import collections as collections_cli
+from ragcore.app.cli.ingest import ingest
+from ragcore.app.cli.output import console, fail_on_domain_error
+
+app = typer.Typer(help="ragcore: document collections, ingestion and semantic search.", no_args_is_help=True)
+app.add_typer(collections_cli.app, name="collections")
+app.command()(ingest)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="bind address (default RAGCORE_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default RAGCORE_PORT)")] = None,
+    worker: Annotated[bool, typer.Option("--worker/--no-worker", help="also run an in-process worker")] = True,
+) -> None:
+    """Run the HTTP API (OpenAPI at /schema)."""
+    import uvicorn
+
+    from ragcore.app.bootstrap import bootstrap
+    from ragcore.app.http.app import create_app
+
+    container = bootstrap()
+    settings = container.settings
+    uvicorn.run(create_app(container, run_worker=worker), host=host or settings.host, port=port or settings.port)
+
+
+@app.command()
+def worker() -> None:
+    """Run one worker until interrupted (SIGINT/SIGTERM finish the current job first)."""
+    import signal
+
+    from ragcore.app.bootstrap import bootstrap
+    from ragcore.app.worker import Worker
+
+    container = bootstrap()
+    w = Worker(container.services.jobs(), poll_seconds=container.settings.worker_poll_seconds)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: w.stop_event.set())
+    w.run_forever()
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the SQL schema (Alembic, to head)."""
+    from ragcore.app.bootstrap import bootstrap
+
+    settings = bootstrap(log_level="WARNING").settings
+    console.print(f"migrated {settings.sql_url}")
+
+
+@app.command()
+def search(
+    query: str,
+    collection: Annotated[str, typer.Option("--collection", "-c", help="collection name")],
+    top_k: Annotated[int, typer.Option("--top-k", "-k", help="number of hits")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Semantic search in one collection."""
+    import msgspec
+
+    from ragcore.app.bootstrap import bootstrap
+    from ragcore.app.http.schemas.search import SearchHitOut
+
+    container = bootstrap(log_level="WARNING")
+    with fail_on_domain_error():
+        hits = [SearchHitOut.of(h) for h in container.services.search().search(collection, query, top_k)]
+    if as_json:
+        typer.echo(json.dumps(msgspec.to_builtins(hits), ensure_ascii=False, indent=2))
+        return
+    for rank, hit in enumerate(hits, 1):
+        pages = f" p.{','.join(map(str, hit.pages))}" if hit.pages else ""
+        console.print(f"[bold]{rank}. {hit.filename}{pages}[/bold]  score {hit.score:.3f}")
+        if hit.headings:
+            console.print("   " + " > ".join(hit.headings), style="dim")
+        console.print("   " + hit.text[:300].replace("\n", " "), markup=False)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,49 @@
+"""``ragcore collections create|list|show|delete``."""
+
+import typer
+
+from ragcore.app.cli.output import console, fail_on_domain_error
+
+app = typer.Typer(help="Manage collections.", no_args_is_help=True)
+
+
+def _services():
+    from ragcore.app.bootstrap import bootstrap
+
+    return bootstrap(log_level="WARNING").services
+
+
+@app.command()
+def create(name: str) -> None:
+    """Create a collection pinned to the configured embedding model."""
+    with fail_on_domain_error():
+        c = _services().collections().create(name)
+    console.print(f"created {c.name!r} ({c.embedding_model}, {c.embedding_dimension} dims)", markup=False)
+
+
+@app.command("list")
+def list_all() -> None:
+    """List collections."""
+    for c in _services().collections().list():
+        console.print(f"{c.name}\t{c.embedding_model}\t{c.embedding_dimension}", markup=False)
+
+
+@app.command()
+def show(name: str) -> None:
+    """Show a collection with its counts of documents, chunks and bytes."""
+    with fail_on_domain_error():
+        s = _services().collections().stats(name)
+    c = s.collection
+    console.print(
+        f"{c.name}\nmodel: {c.embedding_model} ({c.embedding_dimension} dims)\n"
+        f"documents: {s.documents}\nchunks: {s.chunks}\nbytes: {s.bytes}",
+        markup=False,
+    )
+
+
+@app.command()
+def delete(name: str) -> None:
+    """Delete a collection with all its documents, vectors and blobs."""
+    with fail_on_domain_error():
+        _services().collections().delete(name)
+    console.print(f"deleted {name!r}", markup=False)

@@ -1,0 +1,96 @@
+"""``ragcore ingest PATH... --collection NAME [--create]``: upload files, run their jobs, summarise."""
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ragcore.app.cli.output import console, fail_on_domain_error
+from ragcore.domain.errors import NotFound, RagCoreError
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files and folders (searched recursively)", exists=True)],
+    collection: Annotated[str, typer.Option("--collection", "-c", help="collection name")],
+    create: Annotated[bool, typer.Option("--create", help="create the collection if it does not exist")] = False,
+) -> None:
+    """Ingest files into a collection; exits 1 if any file failed."""
+    from ragcore.app.bootstrap import bootstrap
+    from ragcore.app.worker import Worker
+
+    container = bootstrap(log_level="WARNING")
+    services = container.services
+    with fail_on_domain_error():
+        _ensure_collection(services.collections(), collection, create)
+    rows: dict[str, list[str]] = {}  # filename -> [status, chunks, reason]
+    waiting: dict[str, str] = {}  # job id -> file label
+    for path in _files(paths):
+        try:
+            (accepted,) = services.documents().upload(collection, [(path.name, path.read_bytes())])
+        except RagCoreError as exc:
+            rows[str(path)] = ["failed", "0", f"[{exc.code}] {exc.message}"]
+            continue
+        if accepted.job is not None and accepted.document.status not in ("ready", "failed"):
+            waiting[accepted.job.id] = str(path)
+        rows[str(path)] = _row(accepted.document)
+    worker = Worker(services.jobs(), poll_seconds=container.settings.worker_poll_seconds)
+    _run(worker, services, waiting, rows)
+    _summary(rows)
+    if any(r[0] != "ready" for r in rows.values()):
+        raise typer.Exit(1)
+
+
+def _ensure_collection(collections, name: str, create: bool) -> None:
+    try:
+        collections.get(name)
+    except NotFound:
+        if not create:
+            raise
+        collections.create(name)
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for p in candidates:
+            rel = p.relative_to(path) if path.is_dir() else Path(p.name)
+            if p.is_file() and not any(part.startswith(".") for part in rel.parts):
+                out.append(p)
+    return out
+
+
+def _row(document) -> list[str]:
+    reason = f"[{document.error_code}] {document.error_message}" if document.error_code else ""
+    return [document.status, str(document.chunk_count), reason]
+
+
+def _run(worker, services, waiting: dict[str, str], rows: dict[str, list[str]]) -> None:
+    """Run due jobs in this process (another worker may take some) until every upload has ended."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(waiting))
+        while waiting:
+            ran = services.jobs().run_next(worker.id)
+            for job_id, label in list(waiting.items()):
+                job = services.jobs().get(job_id)
+                progress.update(task, description=f"{Path(label).name}: {job.stage}")
+                if job.status in ("succeeded", "failed"):
+                    rows[label] = _row(services.documents().get(job.document_id))
+                    del waiting[job_id]
+                    progress.advance(task)
+            if ran is None and waiting:
+                time.sleep(0.2)
+
+
+def _summary(rows: dict[str, list[str]]) -> None:
+    table = Table("file", "status", "chunks", "reason")
+    for label, (status, chunks, reason) in rows.items():
+        colour = "green" if status == "ready" else "red"
+        table.add_row(label, f"[{colour}]{status}[/{colour}]", chunks, reason)
+    console.print(table)
+    ready = sum(r[0] == "ready" for r in rows.values())
+    console.print(f"{ready} ready, {len(rows) - ready} failed")

@@ -1,0 +1,29 @@
+"""Readiness: one cheap round trip to each configured adapter."""
+
+from collections.abc import Callable
+
+from ragcore.app.container import Container
+
+
+def _checks(container: Container) -> dict[str, Callable[[], object]]:
+    stores, compute = container.stores, container.compute
+    return {
+        "catalog": lambda: stores.catalog().list(),
+        "registry": lambda: stores.documents().get("readiness-probe"),
+        "jobs": lambda: stores.jobs().get("readiness-probe"),
+        "vector_store": lambda: stores.vectors().collection_ids(),
+        "blob_store": lambda: stores.blobs().exists("0" * 32),
+        "embedder": lambda: compute.embedder().dimension,
+    }
+
+
+def check_ready(container: Container) -> dict[str, str]:
+    """``{adapter: "ok" | "error: <type>: <message>"}`` for every adapter."""
+    results = {}
+    for name, probe in _checks(container).items():
+        try:
+            probe()
+            results[name] = "ok"
+        except Exception as exc:  # readiness reports, it never raises
+            results[name] = f"error: {type(exc).__name__}: {exc}"
+    return results

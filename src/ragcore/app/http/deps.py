@@ -1,0 +1,33 @@
+"""Litestar dependencies: services read from the container kept in ``app.state``."""
+
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from ragcore.domain.collections import CollectionService
+from ragcore.domain.documents import DocumentService
+from ragcore.domain.jobs import JobService
+from ragcore.domain.search import SearchService
+
+
+def _collections(state: State) -> CollectionService:
+    return state.container.services.collections()
+
+
+def _documents(state: State) -> DocumentService:
+    return state.container.services.documents()
+
+
+def _jobs(state: State) -> JobService:
+    return state.container.services.jobs()
+
+
+def _search(state: State) -> SearchService:
+    return state.container.services.search()
+
+
+DEPENDENCIES = {
+    "collections": Provide(_collections, sync_to_thread=False),
+    "documents": Provide(_documents, sync_to_thread=False),
+    "jobs": Provide(_jobs, sync_to_thread=False),
+    "search_service": Provide(_search, sync_to_thread=False),
+}

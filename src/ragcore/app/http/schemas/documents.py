@@ -1,0 +1,74 @@
+"""Document, chunk and job DTOs."""
+
+from datetime import datetime
+
+import msgspec
+
+from ragcore.domain.documents import Accepted
+from ragcore.domain.models import Chunk, Document, Job
+
+
+class DocumentOut(msgspec.Struct):
+    id: str
+    collection_id: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    status: str
+    chunk_count: int
+    page_count: int | None
+    error_code: str | None
+    error_message: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, d: Document) -> "DocumentOut":
+        fields = {f: getattr(d, f) for f in cls.__struct_fields__}
+        return cls(**fields)
+
+
+class JobOut(msgspec.Struct):
+    id: str
+    document_id: str
+    collection_id: str
+    status: str
+    progress: int
+    stage: str
+    attempts: int
+    max_attempts: int
+    error_code: str | None
+    error_message: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, j: Job) -> "JobOut":
+        return cls(**{f: getattr(j, f) for f in cls.__struct_fields__})
+
+
+class UploadItem(msgspec.Struct):
+    document: DocumentOut
+    job_id: str | None
+    duplicate: bool
+
+    @classmethod
+    def of(cls, a: Accepted) -> "UploadItem":
+        return cls(document=DocumentOut.of(a.document), job_id=a.job.id if a.job else None, duplicate=a.duplicate)
+
+
+class UploadOut(msgspec.Struct):
+    items: list[UploadItem]
+
+
+class ChunkOut(msgspec.Struct):
+    id: str
+    index: int
+    text: str
+    pages: list[int]
+    headings: list[str]
+
+    @classmethod
+    def of(cls, c: Chunk) -> "ChunkOut":
+        return cls(id=c.id, index=c.index, text=c.text, pages=list(c.pages), headings=list(c.headings))
