@@ -159,7 +159,7 @@ def test_chunks_are_ordered_and_round_trip_metadata(store: VectorStore, sid: str
     store.create_collection(sid, 4)
     stored = [
         chunk("a", 2, pages=(3,), headings=(), filename="r.pdf"),
-        chunk("a", 0, pages=(1, 2), headings=("Intro", "Scope, \"quoted\""), filename="r.pdf"),
+        chunk("a", 0, pages=(1, 2), headings=("Intro", 'Scope, "quoted"'), filename="r.pdf"),
         chunk("a", 1, pages=(), headings=("Über",), filename="r.pdf"),
         chunk("b", 0, filename="other.md"),
     ]
@@ -170,7 +170,12 @@ def test_chunks_are_ordered_and_round_trip_metadata(store: VectorStore, sid: str
 
 def test_query_ranks_by_cosine_similarity(store: VectorStore, sid: str) -> None:
     store.create_collection(sid, 4)
-    vectors = {0: [1.0, 0.0, 0.0, 0.0], 1: [0.8, 0.6, 0.0, 0.0], 2: [0.0, 1.0, 0.0, 0.0], 3: [-1.0, 0.0, 0.0, 0.0]}
+    vectors = {
+        0: [1.0, 0.0, 0.0, 0.0],
+        1: [0.8, 0.6, 0.0, 0.0],
+        2: [0.0, 1.0, 0.0, 0.0],
+        3: [-1.0, 0.0, 0.0, 0.0],
+    }
     store.upsert(sid, [chunk("a", i) for i in vectors], list(vectors.values()))
     hits = store.query(sid, [2.0, 0.0, 0.0, 0.0], 3)  # not normalised: cosine ignores length
     assert [h.chunk.id for h in hits] == ["a:0", "a:1", "a:2"]

@@ -51,14 +51,18 @@ class ChromaVectorStore:
         with _translated(store_id):
             try:
                 self._client.create_collection(
-                    store_id, configuration={"hnsw": {"space": "cosine"}},
-                    metadata={"dimension": dimension}, embedding_function=None,
+                    store_id,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={"dimension": dimension},
+                    embedding_function=None,
                 )
             except InvalidArgumentError as exc:
                 raise Invalid(f"invalid store collection id {store_id!r}", code="invalid_store_id") from exc
             except ChromaError as exc:  # the duplicate error class differs between backends
                 if store_id in self.collection_ids():
-                    raise Conflict(f"store collection {store_id!r} exists", code="store_collection_exists") from exc
+                    raise Conflict(
+                        f"store collection {store_id!r} exists", code="store_collection_exists"
+                    ) from exc
                 raise
 
     def drop_collection(self, store_id: str) -> None:
@@ -80,7 +84,9 @@ class ChromaVectorStore:
         Invalid "embedding_count_mismatch" (one embedding per chunk).
         """
         if len(chunks) != len(embeddings):
-            raise Invalid(f"{len(chunks)} chunks but {len(embeddings)} embeddings", code="embedding_count_mismatch")
+            raise Invalid(
+                f"{len(chunks)} chunks but {len(embeddings)} embeddings", code="embedding_count_mismatch"
+            )
         with _translated(store_id):
             collection = self._get(store_id)
             _check_dimension(embeddings, collection.metadata["dimension"])
@@ -131,10 +137,13 @@ class ChromaVectorStore:
             if n_results == 0:
                 return []
             found = collection.query(
-                query_embeddings=[[float(x) for x in embedding]], n_results=n_results,
+                query_embeddings=[[float(x) for x in embedding]],
+                n_results=n_results,
                 include=[*_INCLUDE, "distances"],
             )
-        rows = zip(found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True)
+        rows = zip(
+            found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True
+        )
         return [SearchHit(chunk=_to_chunk(i, d, m), score=1.0 - dist) for i, d, m, dist in rows]
 
     def _get(self, store_id: str) -> Any:
@@ -152,7 +161,9 @@ def _translated(store_id: str) -> Iterator[None]:
     try:
         yield
     except NotFoundError as exc:
-        raise NotFound(f"store collection {store_id!r} does not exist", code="store_collection_not_found") from exc
+        raise NotFound(
+            f"store collection {store_id!r} does not exist", code="store_collection_not_found"
+        ) from exc
     except (httpx.TransportError, ConnectionError, TimeoutError) as exc:
         raise Unavailable("the vector store cannot be reached", code="vector_store_unavailable") from exc
 

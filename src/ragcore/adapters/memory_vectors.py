@@ -56,7 +56,9 @@ class MemoryVectorStore:
         """Raises NotFound "store_collection_not_found", Conflict "embedding_dimension_mismatch",
         Invalid "embedding_count_mismatch"."""
         if len(chunks) != len(embeddings):
-            raise Invalid(f"{len(chunks)} chunks but {len(embeddings)} embeddings", code="embedding_count_mismatch")
+            raise Invalid(
+                f"{len(chunks)} chunks but {len(embeddings)} embeddings", code="embedding_count_mismatch"
+            )
         with self._lock:
             collection = self._get(store_id)
             for embedding in embeddings:

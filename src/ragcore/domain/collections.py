@@ -1,5 +1,7 @@
 """Collection use cases: create, list, get with stats, delete (cascading to every store)."""
 
+from __future__ import annotations
+
 import unicodedata
 
 from ragcore.domain.errors import Conflict, Invalid, NotFound

@@ -1,5 +1,7 @@
 """Document use cases: upload (-> queued job), get, list, list chunks, delete."""
 
+from __future__ import annotations
+
 import hashlib
 from collections.abc import Sequence
 

@@ -85,6 +85,12 @@ class IngestionService:
             self._blobs.delete(document.blob_key)
         return ready
 
+    def mark_failed(self, document_id: str, code: str, message: str) -> None:
+        """Record a terminal failure decided by the job runner (e.g. attempts exhausted)."""
+        document = self._documents.get(document_id)
+        if document is not None:
+            self._set(document, status="failed", error_code=code, error_message=message)
+
     def _embed_and_upsert(self, store_id: str, chunks: Sequence[Chunk], progress: ProgressCallback) -> None:
         total = len(chunks)
         for start in range(0, total, self._batch):

@@ -64,6 +64,7 @@ class JobService:
         code = exc.code if isinstance(exc, RagCoreError) else "internal_error"
         message = exc.message if isinstance(exc, RagCoreError) else f"{type(exc).__name__}: {exc}"
         if job.attempts >= job.max_attempts:
+            self._ingestion.mark_failed(job.document_id, code, message)
             return self._save(job, status="failed", stage="failed", error_code=code, error_message=message)
         delay = min(self._backoff * 2 ** (job.attempts - 1), self._backoff_cap)
         return self._save(

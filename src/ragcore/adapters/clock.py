@@ -1,0 +1,10 @@
+"""Clock adapters."""
+
+from datetime import UTC, datetime
+
+
+class SystemClock:
+    """The machine's clock, timezone-aware UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)

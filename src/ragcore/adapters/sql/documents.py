@@ -1,0 +1,91 @@
+"""DocumentRepository on SQL."""
+
+from collections.abc import Sequence
+
+import msgspec
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ragcore.adapters.sql.engine import transaction
+from ragcore.adapters.sql.schema import DocumentRow
+from ragcore.domain.errors import Conflict, NotFound
+from ragcore.domain.models import Document, DocumentStatus
+
+# Ids per IN (...) query, well below every backend's bound-parameter limit.
+_ID_BATCH = 500
+
+
+def _to_model(row: DocumentRow) -> Document:
+    return Document(**{field: getattr(row, field) for field in Document.__struct_fields__})
+
+
+def _duplicate(document: Document) -> Conflict:
+    return Conflict(
+        f"collection {document.collection_id!r} already holds a document with sha256 {document.sha256}",
+        code="duplicate_document",
+    )
+
+
+class SqlDocumentRepository:
+    """Document registry in the ``documents`` table.
+
+    ``add`` (and an ``update`` that would collide) raise Conflict(code="duplicate_document");
+    ``update`` raises NotFound(code="document_not_found"); every method raises Unavailable when the
+    database cannot be reached.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(self, document: Document) -> None:
+        try:
+            with transaction(self._engine) as session:
+                session.add(DocumentRow(**msgspec.structs.asdict(document)))
+        except IntegrityError as exc:
+            raise _duplicate(document) from exc
+
+    def get(self, document_id: str) -> Document | None:
+        with transaction(self._engine) as session:
+            row = session.get(DocumentRow, document_id)
+            return None if row is None else _to_model(row)
+
+    def get_many(self, document_ids: Sequence[str]) -> dict[str, Document]:
+        ids = list(dict.fromkeys(document_ids))
+        found: dict[str, Document] = {}
+        with transaction(self._engine) as session:
+            for start in range(0, len(ids), _ID_BATCH):
+                query = select(DocumentRow).where(DocumentRow.id.in_(ids[start : start + _ID_BATCH]))
+                found.update((row.id, _to_model(row)) for row in session.scalars(query))
+        return found
+
+    def find_by_sha256(self, collection_id: str, sha256: str) -> Document | None:
+        query = select(DocumentRow).where(DocumentRow.collection_id == collection_id, DocumentRow.sha256 == sha256)
+        with transaction(self._engine) as session:
+            row = session.scalars(query).one_or_none()
+            return None if row is None else _to_model(row)
+
+    def list(
+        self, *, collection_id: str | None = None, status: DocumentStatus | None = None
+    ) -> list[Document]:
+        query = select(DocumentRow).order_by(DocumentRow.created_at, DocumentRow.id)
+        if collection_id is not None:
+            query = query.where(DocumentRow.collection_id == collection_id)
+        if status is not None:
+            query = query.where(DocumentRow.status == status)
+        with transaction(self._engine) as session:
+            return [_to_model(row) for row in session.scalars(query)]
+
+    def update(self, document: Document) -> None:
+        values = msgspec.structs.asdict(document)
+        statement = update(DocumentRow).where(DocumentRow.id == document.id).values(**values)
+        try:
+            with transaction(self._engine) as session:
+                matched = session.execute(statement, execution_options={"synchronize_session": False}).rowcount
+        except IntegrityError as exc:
+            raise _duplicate(document) from exc
+        if matched == 0:
+            raise NotFound(f"document {document.id!r} does not exist", code="document_not_found")
+
+    def remove(self, document_id: str) -> None:
+        with transaction(self._engine) as session:
+            session.execute(delete(DocumentRow).where(DocumentRow.id == document_id))

@@ -1,0 +1,41 @@
+"""A complete domain wired to in-memory stores and fake compute."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from ragcore.adapters.memory import MemoryCollectionCatalog, MemoryDocumentRepository, MemoryJobQueue
+from ragcore.adapters.memory_vectors import MemoryBlobStore, MemoryVectorStore
+from ragcore.domain.collections import CollectionService
+from ragcore.domain.documents import DocumentService
+from ragcore.domain.ingestion import IngestionService
+from ragcore.domain.jobs import JobService
+from ragcore.domain.search import SearchService
+from tests.unit.fakes import FakeChunker, FakeEmbedder, FakeParser, FixedClock
+
+
+def build(vectors=None, max_upload_bytes: int = 1000) -> SimpleNamespace:
+    clock = FixedClock()
+    s = SimpleNamespace(
+        clock=clock, catalog=MemoryCollectionCatalog(), documents=MemoryDocumentRepository(),
+        jobs=MemoryJobQueue(clock), vectors=vectors or MemoryVectorStore(), blobs=MemoryBlobStore(),
+        parser=FakeParser(), chunker=FakeChunker(), embedder=FakeEmbedder(),
+    )
+    stores = dict(documents=s.documents, vectors=s.vectors, blobs=s.blobs, embedder=s.embedder, clock=clock)
+    s.collection_service = CollectionService(catalog=s.catalog, jobs=s.jobs, **stores)
+    s.document_service = DocumentService(
+        collections=s.collection_service, jobs=s.jobs, parser=s.parser, max_upload_bytes=max_upload_bytes, **stores
+    )
+    s.ingestion = IngestionService(
+        collections=s.collection_service, parser=s.parser, chunker=s.chunker, embed_batch_size=2, **stores
+    )
+    s.job_service = JobService(queue=s.jobs, ingestion=s.ingestion, clock=clock, lease_seconds=30)
+    s.search_service = SearchService(
+        collections=s.collection_service, documents=s.documents, vectors=s.vectors, embedder=s.embedder
+    )
+    return s
+
+
+@pytest.fixture
+def rag() -> SimpleNamespace:
+    return build()
