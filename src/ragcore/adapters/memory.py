@@ -62,7 +62,7 @@ class MemoryDocumentRepository:
         holder = self._holder(document.collection_id, document.sha256)
         if holder is not None and holder.id != document.id:
             raise Conflict(
-                f"collection {document.collection_id!r} already holds a document with sha256 {document.sha256}",
+                f"collection {document.collection_id!r} already holds sha256 {document.sha256}",
                 code="duplicate_document",
             )
 

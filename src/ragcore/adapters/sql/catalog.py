@@ -40,7 +40,8 @@ class SqlCollectionCatalog:
             with transaction(self._engine) as session:
                 session.add(_to_row(collection))
         except IntegrityError as exc:
-            raise Conflict(f"collection {collection.name!r} already exists", code="collection_exists") from exc
+            message = f"collection {collection.name!r} already exists"
+            raise Conflict(message, code="collection_exists") from exc
 
     def get(self, collection_id: str) -> Collection | None:
         with transaction(self._engine) as session:

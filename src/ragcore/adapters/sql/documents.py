@@ -13,6 +13,7 @@ from ragcore.domain.models import Document, DocumentStatus
 
 # Ids per IN (...) query, well below every backend's bound-parameter limit.
 _ID_BATCH = 500
+_NO_SYNC = {"synchronize_session": False}
 
 
 def _to_model(row: DocumentRow) -> Document:
@@ -21,7 +22,7 @@ def _to_model(row: DocumentRow) -> Document:
 
 def _duplicate(document: Document) -> Conflict:
     return Conflict(
-        f"collection {document.collection_id!r} already holds a document with sha256 {document.sha256}",
+        f"collection {document.collection_id!r} already holds sha256 {document.sha256}",
         code="duplicate_document",
     )
 
@@ -59,7 +60,9 @@ class SqlDocumentRepository:
         return found
 
     def find_by_sha256(self, collection_id: str, sha256: str) -> Document | None:
-        query = select(DocumentRow).where(DocumentRow.collection_id == collection_id, DocumentRow.sha256 == sha256)
+        query = select(DocumentRow).where(
+            DocumentRow.collection_id == collection_id, DocumentRow.sha256 == sha256
+        )
         with transaction(self._engine) as session:
             row = session.scalars(query).one_or_none()
             return None if row is None else _to_model(row)
@@ -80,7 +83,7 @@ class SqlDocumentRepository:
         statement = update(DocumentRow).where(DocumentRow.id == document.id).values(**values)
         try:
             with transaction(self._engine) as session:
-                matched = session.execute(statement, execution_options={"synchronize_session": False}).rowcount
+                matched = session.execute(statement, execution_options=_NO_SYNC).rowcount
         except IntegrityError as exc:
             raise _duplicate(document) from exc
         if matched == 0:
