@@ -22,7 +22,10 @@ def make(id: str, collection_id: str = "c1", minutes: int = 0, **changes: object
 
 
 def test_add_then_get_returns_equal_document(documents: DocumentRepository) -> None:
-    document = make("d1", page_count=3, error_code="x", error_message="boom", filename="résumé 📄.pdf")
+    document = make(
+        "d1", page_count=3, error_code="x", error_message="boom", filename="résumé 📄.pdf",
+        size_bytes=5 * 2**30,  # above 32-bit integers
+    )
     documents.add(document)
     assert documents.get("d1") == document
     assert documents.get("d1").updated_at.tzinfo == UTC

@@ -91,3 +91,14 @@ def test_missing_job_is_not_found(rag):
     with pytest.raises(NotFound) as err:
         rag.job_service.get("nope")
     assert err.value.code == "job_not_found"
+
+
+def test_a_job_whose_workers_keep_dying_fails_with_worker_lost(rag):
+    accepted, store_id = _setup(rag, b"text")
+    for _ in range(3):  # three workers lease it and die
+        assert rag.jobs.lease("doomed", 30) is not None
+        rag.clock.advance(31)
+    job = rag.job_service.run_next("w4")
+    doc = rag.document_service.get(accepted.document.id)
+    assert (job.status, job.error_code, job.attempts) == ("failed", "worker_lost", 4)
+    assert (doc.status, doc.error_code) == ("failed", "worker_lost")

@@ -45,6 +45,10 @@ class JobService:
         job = self._queue.lease(worker_id, self._lease_seconds)
         if job is None:
             return None
+        if job.attempts > job.max_attempts:  # earlier holders died mid-job (crash, OOM): stop retrying
+            message = f"the job was abandoned by its worker {job.max_attempts} times"
+            self._ingestion.mark_failed(job.document_id, "worker_lost", message)
+            return self._save(job, status="failed", stage="failed", error_code="worker_lost", error_message=message)
         state = {"job": job}
 
         def progress(percent: int, stage: str) -> None:

@@ -1,4 +1,9 @@
-"""Alembic environment: the URL comes from the ``sqlalchemy.url`` main option (alembic.ini or migrate.py)."""
+"""Alembic environment: the URL comes from the ``sqlalchemy.url`` main option (alembic.ini or migrate.py).
+
+From the command line, ``-x url=...`` overrides it.
+"""
+
+from logging.config import fileConfig
 
 from alembic import context
 
@@ -6,10 +11,12 @@ from ragcore.adapters.sql.engine import make_engine, normalize_url
 from ragcore.adapters.sql.schema import metadata
 
 config = context.config
+if config.config_file_name is not None:  # the alembic CLI; the app configures its own logging
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
 def _url() -> str:
-    url = config.get_main_option("sqlalchemy.url")
+    url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
     if not url:
         raise RuntimeError("set sqlalchemy.url (alembic.ini or ragcore.adapters.sql.migrate.upgrade)")
     return url

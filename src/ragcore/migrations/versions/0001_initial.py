@@ -49,7 +49,7 @@ def upgrade() -> None:
         _id("collection_id"),
         sa.Column("filename", sa.Text(), nullable=False),
         sa.Column("content_type", sa.String(255), nullable=False),
-        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("size_bytes", sa.BigInteger(), nullable=False),
         sa.Column("sha256", sa.String(64), nullable=False),
         sa.Column("blob_key", sa.String(255), nullable=True),
         sa.Column("status", sa.String(16), nullable=False),
