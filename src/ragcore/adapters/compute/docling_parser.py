@@ -13,7 +13,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from ragcore.domain.errors import IngestionFailed, Invalid
+from ragcore.domain.errors import IngestionFailed, Invalid, Unavailable
 from ragcore.domain.models import ParsedDocument, TextBlock
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ _DOCLING_SUFFIX = {"asciidoc": "adoc"}  # the stream name decides Docling's back
 
 
 class DoclingParser:
-    """Parser port on Docling 2.x. One converter per instance, built on first use (imports take ~7 s).
+    """Parser port on Docling 2.x. One converter per instance, built on first use (imports take seconds).
 
     ``artifacts_path`` (default: env ``DOCLING_ARTIFACTS_PATH``) enables the layout-model PDF pipeline
     when that folder exists. OCR is never run: scanned PDFs fail with ``no_extractable_text``.
@@ -58,7 +58,8 @@ class DoclingParser:
         """Blocks in reading order; ``page_count`` for paged formats (PDF pages, slides, sheets) else None.
 
         Raises IngestionFailed(code="unsupported_format" | "unparseable_document" |
-        "encrypted_document" | "no_extractable_text").
+        "encrypted_document" | "no_extractable_text"), or Unavailable(code="parser_unavailable") when
+        Docling cannot start (e.g. layout models missing under the artifacts path).
         """
         try:
             fmt = self.detect_format(data, filename)
@@ -70,8 +71,8 @@ class DoclingParser:
             blocks, page_count = self._convert(data, filename, fmt)
         if not any(block.text.strip() for block in blocks):
             raise IngestionFailed(
-                f"{filename!r} contains no extractable text: it is empty or a scanned image, and OCR is "
-                "not available. Upload a version with a text layer (e.g. run OCR on it first).",
+                f"{filename!r} contains no extractable text: it is empty or holds only images (e.g. a "
+                "scan), and OCR is not available. Upload a version with a text layer (run OCR first).",
                 code="no_extractable_text",
             )
         return ParsedDocument(blocks=blocks, page_count=page_count)
@@ -79,16 +80,16 @@ class DoclingParser:
     def _convert(self, data: bytes, filename: str, fmt: str) -> tuple[list[TextBlock], int | None]:
         from docling.datamodel.base_models import ConversionStatus, DocumentStream
 
+        converter = self._get_converter()
         name = f"{Path(filename).stem or 'document'}.{_DOCLING_SUFFIX.get(fmt, fmt)}"
         try:
-            result = self._get_converter().convert(
-                DocumentStream(name=name, stream=BytesIO(data)), raises_on_error=False
-            )
+            result = converter.convert(DocumentStream(name=name, stream=BytesIO(data)), raises_on_error=False)
         except Exception as exc:  # some backends raise on malformed input despite raises_on_error=False
             log.warning("docling failed on %r: %s", filename, exc, exc_info=True)
             raise _failure(data, filename, fmt) from exc
         if result.status not in (ConversionStatus.SUCCESS, ConversionStatus.PARTIAL_SUCCESS):
-            log.warning("docling could not convert %r: %s", filename, [e.error_message for e in result.errors])
+            errors = [error.error_message for error in result.errors]
+            log.warning("docling could not convert %r: %s", filename, errors)
             raise _failure(data, filename, fmt)
         doc = result.document
         native_pdf = fmt == "pdf" and self._artifacts is None
@@ -98,7 +99,12 @@ class DoclingParser:
     def _get_converter(self) -> Any:
         with self._lock:
             if self._converter is None:
-                self._converter = _build_converter(self._artifacts)
+                try:
+                    self._converter = _build_converter(self._artifacts)
+                except Exception as exc:  # e.g. layout-model files missing under the artifacts path
+                    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                    message = f"the document parser could not start: {type(exc).__name__}: {first_line}"
+                    raise Unavailable(message, code="parser_unavailable") from exc
             return self._converter
 
 
@@ -114,13 +120,14 @@ def _build_converter(artifacts: Path | None) -> Any:
         pdf = NativePdfFormatOption(pipeline_options=options)
     allowed = [InputFormat.PDF, InputFormat.DOCX, InputFormat.PPTX, InputFormat.XLSX, InputFormat.HTML,
                InputFormat.MD, InputFormat.ASCIIDOC, InputFormat.CSV]
-    return DocumentConverter(allowed_formats=allowed, format_options={InputFormat.PDF: pdf})
+    converter = DocumentConverter(allowed_formats=allowed, format_options={InputFormat.PDF: pdf})
+    converter.initialize_pipeline(InputFormat.PDF)  # fail here, not on each PDF, if models are missing
+    return converter
 
-
-# ---- format checks -------------------------------------------------------------------------------
 
 def _content_problem(fmt: str, data: bytes) -> str | None:
-    """Why ``data`` is not a ``fmt`` file, or None. Binary formats are sniffed with ``filetype``."""
+    """Why ``data`` is not a ``fmt`` file, or None. PDF: a ``%PDF-`` header in the first KiB (as
+    readers allow); other formats: sniffed with ``filetype``; text: no NUL bytes, UTF-8 but HTML."""
     import filetype
 
     kind = filetype.guess(data[:8192])
@@ -170,8 +177,6 @@ def _pdf_needs_password(data: bytes) -> bool:
     return False
 
 
-# ---- blocks ----------------------------------------------------------------------------------------
-
 def _text_blocks(data: bytes) -> list[TextBlock]:
     """Plain text: one block per paragraph (blank-line separated), no pages."""
     text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
@@ -193,9 +198,11 @@ def _document_blocks(doc: Any) -> list[TextBlock]:
             blocks.extend(path.enter(item.text.strip(), level, _page(item)))
         elif isinstance(item, TableItem):
             blocks.append(TextBlock(_table_markdown(item, doc), _page(item), path.use()))
-        elif getattr(item, "label", None) == GroupLabel.INLINE or getattr(item, "text", "").strip():
-            text = _inline_text(item, doc) if not hasattr(item, "text") else item.text.strip()
-            blocks.append(TextBlock(text, _page(item), path.use()))
+        else:  # text and list items, captions, inline groups; other groups and pictures have no text
+            inline = getattr(item, "label", None) == GroupLabel.INLINE
+            text = _inline_text(item, doc) if inline else getattr(item, "text", "").strip()
+            if text:
+                blocks.append(TextBlock(text, _page(item), path.use()))
     return blocks + path.close()
 
 

