@@ -7,7 +7,15 @@ import unicodedata
 from ragcore.domain.errors import Conflict, Invalid, NotFound
 from ragcore.domain.ids import new_id
 from ragcore.domain.models import Collection, CollectionStats
-from ragcore.domain.ports import BlobStore, Clock, CollectionCatalog, DocumentRepository, Embedder, JobQueue, VectorStore
+from ragcore.domain.ports import (
+    BlobStore,
+    Clock,
+    CollectionCatalog,
+    DocumentRepository,
+    Embedder,
+    JobQueue,
+    VectorStore,
+)
 
 MAX_NAME_LENGTH = 128
 

@@ -59,8 +59,8 @@ class DocumentService:
         check_pinned_model(collection, self._embedder)
         if not files:
             raise Invalid("no files were uploaded", code="no_files")
-        checked = [self._check(filename, data) for filename, data in files]
-        return [self._store(collection, name, kind, data) for (name, kind), (_, data) in zip(checked, files)]
+        checked = [(*self._check(filename, data), data) for filename, data in files]
+        return [self._store(collection, name, kind, data) for name, kind, data in checked]
 
     def _check(self, filename: str, data: bytes) -> tuple[str, str]:
         filename = _clean_filename(filename)

@@ -48,7 +48,7 @@ class JobService:
         if job.attempts > job.max_attempts:  # earlier holders died mid-job (crash, OOM): stop retrying
             message = f"the job was abandoned by its worker {job.max_attempts} times"
             self._ingestion.mark_failed(job.document_id, "worker_lost", message)
-            return self._save(job, status="failed", stage="failed", error_code="worker_lost", error_message=message)
+            return self._fail(job, "worker_lost", message)
         state = {"job": job}
 
         def progress(percent: int, stage: str) -> None:
@@ -56,20 +56,22 @@ class JobService:
 
         try:
             self._ingestion.process(job.document_id, progress)
-        except IngestionFailed as exc:
-            return self._save(state["job"], status="failed", stage="failed", error_code=exc.code, error_message=exc.message)
-        except NotFound as exc:
-            return self._save(state["job"], status="failed", stage="failed", error_code=exc.code, error_message=exc.message)
+        except (IngestionFailed, NotFound) as exc:  # permanent: the file, or the document, is gone for good
+            return self._fail(state["job"], exc.code, exc.message)
         except Exception as exc:  # transient or unexpected: retry with backoff, keep the last error
             return self._retry_or_fail(state["job"], exc)
-        return self._save(state["job"], status="succeeded", progress=100, stage="done", error_code=None, error_message=None)
+        done = {"progress": 100, "stage": "done", "error_code": None, "error_message": None}
+        return self._save(state["job"], status="succeeded", **done)
+
+    def _fail(self, job: Job, code: str, message: str) -> Job:
+        return self._save(job, status="failed", stage="failed", error_code=code, error_message=message)
 
     def _retry_or_fail(self, job: Job, exc: Exception) -> Job:
         code = exc.code if isinstance(exc, RagCoreError) else "internal_error"
         message = exc.message if isinstance(exc, RagCoreError) else f"{type(exc).__name__}: {exc}"
         if job.attempts >= job.max_attempts:
             self._ingestion.mark_failed(job.document_id, code, message)
-            return self._save(job, status="failed", stage="failed", error_code=code, error_message=message)
+            return self._fail(job, code, message)
         delay = min(self._backoff * 2 ** (job.attempts - 1), self._backoff_cap)
         return self._save(
             job, status="queued", stage=f"retrying after attempt {job.attempts}",

@@ -45,5 +45,6 @@ class SearchService:
         for hit in hits:
             doc = ready.get(hit.chunk.document_id)
             if doc is not None and doc.status == "ready":
-                out.append(msgspec.structs.replace(hit, chunk=msgspec.structs.replace(hit.chunk, filename=doc.filename)))
+                chunk = msgspec.structs.replace(hit.chunk, filename=doc.filename)
+                out.append(msgspec.structs.replace(hit, chunk=chunk))
         return out[:top_k]
