@@ -96,7 +96,9 @@ def _load_model(model_path: str | None) -> Any:
     if not Path(model_path).is_dir():
         raise Unavailable(f"embedding model folder {model_path!r} not found", code=_UNAVAILABLE)
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # no "Loading weights" bar on every CLI command
     try:
         return SentenceTransformer(model_path, device="cpu")
     except Exception as exc:
