@@ -25,7 +25,7 @@ def create(name: str) -> None:
 def list_all() -> None:
     """List collections."""
     for c in _services().collections().list():
-        console.print(f"{c.name}\t{c.embedding_model}\t{c.embedding_dimension}", markup=False)
+        typer.echo(f"{c.name}\t{c.embedding_model}\t{c.embedding_dimension}")
 
 
 @app.command()

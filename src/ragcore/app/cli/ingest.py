@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -77,7 +78,7 @@ def _run(worker, services, waiting: dict[str, str], rows: dict[str, list[str]]) 
             ran = services.jobs().run_next(worker.id)
             for job_id, label in list(waiting.items()):
                 job = services.jobs().get(job_id)
-                progress.update(task, description=f"{Path(label).name}: {job.stage}")
+                progress.update(task, description=escape(f"{Path(label).name}: {job.stage}"))
                 if job.status in ("succeeded", "failed"):
                     rows[label] = _row(services.documents().get(job.document_id))
                     del waiting[job_id]
@@ -90,7 +91,7 @@ def _summary(rows: dict[str, list[str]]) -> None:
     table = Table("file", "status", "chunks", "reason")
     for label, (status, chunks, reason) in rows.items():
         colour = "green" if status == "ready" else "red"
-        table.add_row(label, f"[{colour}]{status}[/{colour}]", chunks, reason)
+        table.add_row(escape(label), f"[{colour}]{status}[/{colour}]", chunks, escape(reason))
     console.print(table)
     ready = sum(r[0] == "ready" for r in rows.values())
     console.print(f"{ready} ready, {len(rows) - ready} failed")

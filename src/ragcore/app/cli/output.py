@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ragcore.domain.errors import RagCoreError
 
@@ -18,5 +19,5 @@ def fail_on_domain_error() -> Iterator[None]:
     try:
         yield
     except RagCoreError as exc:
-        err_console.print(f"[red]error[/red] [{exc.code}]: {exc.message}", markup=True, highlight=False)
+        err_console.print(f"[red]error[/red] {escape(f'[{exc.code}]: {exc.message}')}", highlight=False)
         raise typer.Exit(2) from exc
