@@ -126,13 +126,9 @@ class CollectionService:
     def stats(self, name: str) -> CollectionStats:
         """Counts of documents, chunks (vectors) and uploaded bytes."""
         collection = self.get(name)
-        docs = self._documents.list(collection_id=collection.id)
-        return CollectionStats(
-            collection=collection,
-            documents=len(docs),
-            chunks=self._vectors.count(collection.store_id),
-            bytes=sum(d.size_bytes for d in docs),
-        )
+        documents, size = self._documents.count(collection.id)
+        chunks = self._vectors.count(collection.store_id)
+        return CollectionStats(collection=collection, documents=documents, chunks=chunks, bytes=size)
 
     def delete(self, name: str) -> None:
         """Remove the collection, its vectors, documents, jobs and blobs."""

@@ -24,6 +24,18 @@ class Conflict(RagCoreError):
     code = "conflict"
 
 
+class LeaseLost(Conflict):
+    """The worker no longer holds the job's lease (it expired and another worker took the job)."""
+
+    code = "lease_lost"
+
+
+class JobCancelled(Conflict):
+    """The job was cancelled while a worker held it."""
+
+    code = "job_cancelled"
+
+
 class Invalid(RagCoreError):
     code = "invalid"
 

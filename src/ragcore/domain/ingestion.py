@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import msgspec
 
 from ragcore.domain.collections import CollectionService, check_pinned_model
-from ragcore.domain.errors import IngestionFailed, NotFound
+from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, LeaseLost, NotFound
 from ragcore.domain.models import Chunk, Document
 from ragcore.domain.ports import (
     BlobStore,
@@ -74,9 +74,11 @@ class IngestionService:
                 document, status="ready", chunk_count=len(chunks), page_count=parsed.page_count,
                 blob_key=None, error_code=None, error_message=None,
             )
-        except IngestionFailed as exc:
+        except (IngestionFailed, JobCancelled) as exc:
             self._vectors.delete_document(store_id, document.id)
             self._set(document, status="failed", error_code=exc.code, error_message=exc.message)
+            raise
+        except LeaseLost:  # another worker owns the job now: its vectors must not be touched
             raise
         except BaseException:
             self._vectors.delete_document(store_id, document.id)  # never ready without its registry entry
@@ -84,6 +86,19 @@ class IngestionService:
         if document.blob_key:
             self._blobs.delete(document.blob_key)
         return ready
+
+    def reset(self, document_id: str) -> Document:
+        """Put a failed document back to ``queued`` for a new job.
+
+        Raises NotFound "document_not_found", Conflict "document_bytes_gone" if its upload is gone.
+        """
+        document = self._documents.get(document_id)
+        if document is None:
+            raise NotFound(f"document {document_id!r} does not exist", code="document_not_found")
+        if not document.blob_key or not self._blobs.exists(document.blob_key):
+            raise Conflict(f"the uploaded bytes of {document.filename!r} are no longer stored; upload it again",
+                           code="document_bytes_gone")
+        return self._set(document, status="queued", error_code=None, error_message=None)
 
     def mark_failed(self, document_id: str, code: str, message: str) -> None:
         """Record a terminal failure decided by the job runner (e.g. attempts exhausted)."""

@@ -1,12 +1,15 @@
-"""Job use cases: read status, and run the next due job (what a worker does in its loop)."""
+"""Job use cases: status, cancel, retry, and running the next due job (a worker's loop body)."""
+
+from __future__ import annotations
 
 from datetime import timedelta
 
 import msgspec
 
-from ragcore.domain.errors import IngestionFailed, NotFound, RagCoreError
+from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, LeaseLost, NotFound, RagCoreError
+from ragcore.domain.ids import new_id
 from ragcore.domain.ingestion import IngestionService
-from ragcore.domain.models import Job
+from ragcore.domain.models import FINISHED_JOB_STATUSES, Job
 from ragcore.domain.ports import Clock, JobQueue
 
 
@@ -35,56 +38,102 @@ class JobService:
             raise NotFound(f"job {job_id!r} does not exist", code="job_not_found")
         return job
 
+    def cancel(self, job_id: str) -> Job:
+        """Cancel a queued or running job; its document ends ``failed`` with code "job_cancelled".
+
+        A running job stops at its next progress step. Raises NotFound, Conflict "job_finished".
+        """
+        job = self.get(job_id)
+        if job.status in FINISHED_JOB_STATUSES:
+            raise Conflict(f"job {job_id!r} has already ended ({job.status})", code="job_finished")
+        cancelled = msgspec.structs.replace(
+            job, status="cancelled", stage="cancelled", lease_owner=None, lease_expires_at=None,
+            updated_at=self._clock.now(),
+        )
+        self._queue.update(cancelled)
+        self._ingestion.mark_failed(job.document_id, "job_cancelled", "ingestion was cancelled")
+        return cancelled
+
+    def retry(self, job_id: str, *, priority: int | None = None) -> Job:
+        """Queue a new job for the document of a failed or cancelled job; returns the new job.
+
+        Raises NotFound (job or document), Conflict "job_not_retryable" (queued, running or
+        succeeded), Conflict "document_bytes_gone" (the upload is no longer stored).
+        """
+        job = self.get(job_id)
+        if job.status not in ("failed", "cancelled"):
+            raise Conflict(f"job {job_id!r} is {job.status}; only failed or cancelled jobs are retried",
+                           code="job_not_retryable")
+        self._ingestion.reset(job.document_id)
+        now = self._clock.now()
+        new = Job(
+            id=new_id(), document_id=job.document_id, collection_id=job.collection_id, status="queued",
+            priority=job.priority if priority is None else priority, max_attempts=job.max_attempts,
+            available_at=now, created_at=now, updated_at=now,
+        )
+        self._queue.enqueue(new)
+        return new
+
     def run_next(self, worker_id: str) -> Job | None:
         """Lease one due job and run it to an end state; returns it, or None if none was due.
 
         Permanent failures end the job ``failed`` at once; transient ones re-queue it after an
         exponential backoff (``backoff_seconds`` * 2^(attempt-1), capped) until ``max_attempts``.
-        Saving progress also renews the lease (the heartbeat).
+        Each progress step renews the lease (the heartbeat); if the lease was lost or the job was
+        cancelled meanwhile, the worker stops and leaves the job to its new owner.
         """
         job = self._queue.lease(worker_id, self._lease_seconds)
         if job is None:
             return None
+        runner = _Run(self._queue, self._clock, self._lease_seconds, job, worker_id)
         if job.attempts > job.max_attempts:  # earlier holders died mid-job (crash, OOM): stop retrying
             message = f"the job was abandoned by its worker {job.max_attempts} times"
             self._ingestion.mark_failed(job.document_id, "worker_lost", message)
-            return self._fail(job, "worker_lost", message)
-        state = {"job": job}
-
-        def progress(percent: int, stage: str) -> None:
-            state["job"] = self._save(state["job"], progress=percent, stage=stage, lease=True)
-
+            return runner.fail("worker_lost", message)
         try:
-            self._ingestion.process(job.document_id, progress)
+            self._ingestion.process(job.document_id, runner.progress)
+        except (LeaseLost, JobCancelled):
+            return self._queue.get(job.id)
         except (IngestionFailed, NotFound) as exc:  # permanent: the file, or the document, is gone for good
-            return self._fail(state["job"], exc.code, exc.message)
+            return runner.fail(exc.code, exc.message)
         except Exception as exc:  # transient or unexpected: retry with backoff, keep the last error
-            return self._retry_or_fail(state["job"], exc)
-        done = {"progress": 100, "stage": "done", "error_code": None, "error_message": None}
-        return self._save(state["job"], status="succeeded", **done)
+            return self._retry_or_fail(runner, exc)
+        return runner.save(status="succeeded", progress=100, stage="done", error_code=None, error_message=None)
 
-    def _fail(self, job: Job, code: str, message: str) -> Job:
-        return self._save(job, status="failed", stage="failed", error_code=code, error_message=message)
-
-    def _retry_or_fail(self, job: Job, exc: Exception) -> Job:
+    def _retry_or_fail(self, runner: _Run, exc: Exception) -> Job:
         code = exc.code if isinstance(exc, RagCoreError) else "internal_error"
         message = exc.message if isinstance(exc, RagCoreError) else f"{type(exc).__name__}: {exc}"
-        if job.attempts >= job.max_attempts:
+        job = runner.job
+        if job.attempts >= job.max_attempts:  # dead-letter: failed for good, last error kept
             self._ingestion.mark_failed(job.document_id, code, message)
-            return self._fail(job, code, message)
+            return runner.fail(code, message)
         delay = min(self._backoff * 2 ** (job.attempts - 1), self._backoff_cap)
-        return self._save(
-            job, status="queued", stage=f"retrying after attempt {job.attempts}",
-            error_code=code, error_message=message,
-            available_at=self._clock.now() + timedelta(seconds=delay),
+        return runner.save(
+            status="queued", stage=f"retrying after attempt {job.attempts}", error_code=code,
+            error_message=message, available_at=self._clock.now() + timedelta(seconds=delay),
         )
 
-    def _save(self, job: Job, *, lease: bool = False, **changes: object) -> Job:
-        now = self._clock.now()
-        if lease:
-            changes["lease_expires_at"] = now + timedelta(seconds=self._lease_seconds)
-        elif "status" in changes:
+
+class _Run:
+    """One leased job as a worker sees it: every save is fenced by the worker's lease."""
+
+    def __init__(self, queue: JobQueue, clock: Clock, lease_seconds: float, job: Job, worker_id: str) -> None:
+        self._queue = queue
+        self._clock = clock
+        self._lease_seconds = lease_seconds
+        self.job = job
+        self._worker_id = worker_id
+
+    def progress(self, percent: int, stage: str) -> None:
+        expires = self._clock.now() + timedelta(seconds=self._lease_seconds)
+        self.save(progress=percent, stage=stage, lease_expires_at=expires)
+
+    def fail(self, code: str, message: str) -> Job:
+        return self.save(status="failed", stage="failed", error_code=code, error_message=message)
+
+    def save(self, **changes: object) -> Job:
+        if "status" in changes:  # an end state, or back to the queue: the lease is released
             changes.update(lease_owner=None, lease_expires_at=None)
-        updated = msgspec.structs.replace(job, updated_at=now, **changes)
-        self._queue.save(updated)
-        return updated
+        self.job = msgspec.structs.replace(self.job, updated_at=self._clock.now(), **changes)
+        self._queue.save(self.job, self._worker_id)
+        return self.job

@@ -6,7 +6,8 @@ from typing import Literal
 import msgspec
 
 DocumentStatus = Literal["queued", "processing", "ready", "failed"]
-JobStatus = Literal["queued", "running", "succeeded", "failed"]
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+FINISHED_JOB_STATUSES: tuple[JobStatus, ...] = ("succeeded", "failed", "cancelled")
 
 
 class Collection(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,12 +48,16 @@ class Document(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Job(msgspec.Struct, frozen=True, kw_only=True):
-    """An ingestion job. ``progress`` is 0-100; ``lease_expires_at`` is set while a worker holds it."""
+    """An ingestion job. ``progress`` is 0-100; ``lease_expires_at`` is set while a worker holds it.
+
+    ``priority``: higher runs first (default 0); among equals, the earliest ``available_at`` first.
+    """
 
     id: str
     document_id: str
     collection_id: str
     status: JobStatus
+    priority: int = 0
     progress: int = 0
     stage: str = "queued"
     attempts: int = 0

@@ -4,6 +4,8 @@ Every method may raise ``Unavailable`` when its backend cannot be reached. Adapt
 driver errors into domain errors; no driver type crosses this boundary.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
@@ -14,6 +16,7 @@ from ragcore.domain.models import (
     Document,
     DocumentStatus,
     Job,
+    JobStatus,
     ParsedDocument,
     SearchHit,
 )
@@ -74,6 +77,18 @@ class DocumentRepository(Protocol):
         """Delete; no error when absent."""
         ...
 
+    def add_many(self, documents: Sequence[Document]) -> None:
+        """Insert all or none; Conflict("duplicate_document") if any id or (collection, sha256) exists."""
+        ...
+
+    def remove_many(self, document_ids: Sequence[str]) -> None:
+        """Delete every listed document (unknown ids are ignored), atomically."""
+        ...
+
+    def count(self, collection_id: str) -> tuple[int, int]:
+        """(number of documents, sum of size_bytes) of one collection."""
+        ...
+
 
 class JobQueue(Protocol):
     """Durable ingestion jobs with leases: a job whose lease expires is handed out again."""
@@ -85,14 +100,32 @@ class JobQueue(Protocol):
     def latest_for_document(self, document_id: str) -> Job | None: ...
 
     def lease(self, worker_id: str, lease_seconds: float) -> Job | None:
-        """Atomically take the next due job (queued, or running with an expired lease).
+        """Atomically take the next due job (queued and available, or running with an expired lease),
+        highest ``priority`` first, then earliest ``available_at``.
 
-        Increments ``attempts``; returns None when nothing is due.
+        Sets status "running", ``lease_owner`` and ``lease_expires_at``; increments ``attempts``;
+        returns None when nothing is due. Cancelled jobs are never leased.
         """
         ...
 
-    def save(self, job: Job) -> None:
-        """Store progress/stage/status of a job; raises NotFound if absent."""
+    def save(self, job: Job, worker_id: str) -> None:
+        """Store a job leased by ``worker_id`` (progress, stage, lease renewal = heartbeat, end state).
+
+        Raises NotFound if absent, JobCancelled if it was cancelled meanwhile, LeaseLost if it is no
+        longer running under ``worker_id``'s lease. A saved ``queued`` job is due at ``available_at``.
+        """
+        ...
+
+    def update(self, job: Job) -> None:
+        """Overwrite a job regardless of leases (cancel, repair); raises NotFound if absent."""
+        ...
+
+    def list(self, *, status: JobStatus | None = None, document_id: str | None = None) -> list[Job]:
+        """Matching jobs, oldest first."""
+        ...
+
+    def purge_finished(self, before: datetime) -> int:
+        """Delete succeeded, failed and cancelled jobs last updated before ``before``; returns how many."""
         ...
 
     def remove_for_document(self, document_id: str) -> None: ...
@@ -115,6 +148,10 @@ class BlobStore(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def keys(self) -> list[str]:
+        """Every stored key, sorted."""
+        ...
+
 
 class VectorStore(Protocol):
     """Chunk vectors, one store collection per catalog collection, cosine similarity."""
@@ -135,7 +172,13 @@ class VectorStore(Protocol):
         """Insert or replace by chunk id; raises NotFound if the store collection is missing."""
         ...
 
-    def delete_document(self, store_id: str, document_id: str) -> None: ...
+    def delete_document(self, store_id: str, document_id: str) -> None:
+        """Remove the document's chunks; no error when it has none or the collection is missing."""
+        ...
+
+    def document_ids(self, store_id: str) -> set[str]:
+        """Ids of every document with at least one chunk; NotFound if the collection is missing."""
+        ...
 
     def count(self, store_id: str, document_id: str | None = None) -> int:
         """Number of chunks in the collection (or of one document); NotFound if missing."""
