@@ -15,11 +15,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAGCORE_", extra="ignore")
 
     data_dir: Path = Path(".ragcore")
-    database_url: str | None = None  # default: sqlite:///<data_dir>/ragcore.db
+    database_url: str | None = None  # sqlite:///..., mysql://..., postgresql://...; default: SQLite in data_dir
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_prefix: str = "ragcore"  # every Redis key starts with it
+    chroma_url: str = "http://127.0.0.1:8001"  # used when vector_store is chroma-http
     catalog: Literal["sql", "memory"] = "sql"
-    registry: Literal["sql", "memory"] = "sql"
-    jobs: Literal["sql", "memory"] = "sql"
-    vector_store: Literal["chroma", "memory"] = "chroma"
+    registry: Literal["sql", "redis", "memory"] = "sql"
+    jobs: Literal["sql", "redis", "memory"] = "sql"
+    vector_store: Literal["chroma", "chroma-http", "memory"] = "chroma"
     blob_store: Literal["filesystem", "memory"] = "filesystem"
     compute: Literal["local"] = "local"
 
@@ -30,6 +33,7 @@ class Settings(BaseSettings):
     lease_seconds: float = 60.0
     max_attempts: int = 3
     worker_poll_seconds: float = 0.5
+    reconcile_seconds: float = 60.0  # how often each worker re-queues documents whose jobs were lost
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"

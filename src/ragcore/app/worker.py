@@ -3,6 +3,8 @@
 import os
 import socket
 import threading
+import time
+from collections.abc import Callable
 
 import structlog
 
@@ -18,9 +20,22 @@ def worker_id() -> str:
 
 
 class Worker:
-    def __init__(self, jobs: JobService, *, poll_seconds: float = 0.5) -> None:
+    """Runs jobs until ``stop_event`` is set; every ``reconcile_seconds`` it also runs ``reconcile``
+    (re-queues documents whose jobs were lost, e.g. when Redis lost its keys)."""
+
+    def __init__(
+        self,
+        jobs: JobService,
+        *,
+        poll_seconds: float = 0.5,
+        reconcile: Callable[[], object] | None = None,
+        reconcile_seconds: float = 60.0,
+    ) -> None:
         self._jobs = jobs
         self._poll = poll_seconds
+        self._reconcile = reconcile
+        self._reconcile_seconds = reconcile_seconds
+        self._next_reconcile = 0.0
         self.id = worker_id()
         self.stop_event = threading.Event()
 
@@ -35,9 +50,21 @@ class Worker:
         """Run until ``stop_event`` is set; the current job always finishes first."""
         log.info("worker_started", worker=self.id)
         while not self.stop_event.is_set():
+            self._maybe_reconcile()
             if not self._run_one():
                 self.stop_event.wait(self._poll)
         log.info("worker_stopped", worker=self.id)
+
+    def _maybe_reconcile(self) -> None:
+        if self._reconcile is None or time.monotonic() < self._next_reconcile:
+            return
+        self._next_reconcile = time.monotonic() + self._reconcile_seconds
+        try:
+            findings = self._reconcile()
+            if findings:
+                log.warning("reconciled_lost_jobs", worker=self.id, findings=len(findings))
+        except Exception:  # reconciliation is best effort; the next round tries again
+            log.exception("reconcile_failed", worker=self.id)
 
     def _run_one(self) -> bool:
         try:

@@ -48,8 +48,9 @@ class DocumentService:
         self._max_upload_bytes = max_upload_bytes
         self._max_attempts = max_attempts
 
-    def upload(self, collection_name: str, files: Sequence[tuple[str, bytes]]) -> list[Accepted]:
-        """Validate every file, then store each blob, register it ``queued`` and enqueue its job.
+    def upload(self, collection_name: str, files: Sequence[tuple[str, bytes]], *, priority: int = 0) -> list[Accepted]:
+        """Validate every file, then store each blob, register it ``queued`` and enqueue its job
+        (``priority``: higher runs first).
 
         All files are checked before anything is stored, so a bad file stores nothing.
         Raises NotFound (collection), Invalid "no_files" / "empty_file" / "unsupported_format" /
@@ -60,7 +61,7 @@ class DocumentService:
         if not files:
             raise Invalid("no files were uploaded", code="no_files")
         checked = [(*self._check(filename, data), data) for filename, data in files]
-        return [self._store(collection, name, kind, data) for name, kind, data in checked]
+        return [self._store(collection, name, kind, data, priority) for name, kind, data in checked]
 
     def _check(self, filename: str, data: bytes) -> tuple[str, str]:
         filename = _clean_filename(filename)
@@ -73,7 +74,7 @@ class DocumentService:
             )
         return filename, self._parser.detect_format(data, filename)
 
-    def _store(self, collection: Collection, filename: str, content_type: str, data: bytes) -> Accepted:
+    def _store(self, collection: Collection, filename: str, content_type: str, data: bytes, priority: int) -> Accepted:
         sha256 = hashlib.sha256(data).hexdigest()
         existing = self._documents.find_by_sha256(collection.id, sha256)
         if existing is not None:
@@ -93,7 +94,7 @@ class DocumentService:
                 raise
             return self._duplicate(found)
         job = Job(
-            id=new_id(), document_id=document.id, collection_id=collection.id, status="queued",
+            id=new_id(), document_id=document.id, collection_id=collection.id, status="queued", priority=priority,
             max_attempts=self._max_attempts, available_at=now, created_at=now, updated_at=now,
         )
         try:

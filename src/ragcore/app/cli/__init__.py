@@ -32,18 +32,13 @@ def serve(
 
 
 @app.command()
-def worker() -> None:
-    """Run one worker until interrupted (SIGINT/SIGTERM finish the current job first)."""
-    import signal
+def worker(
+    concurrency: Annotated[int, typer.Option("--concurrency", "-n", min=1, help="worker processes")] = 1,
+) -> None:
+    """Run worker processes until SIGTERM/SIGINT (each finishes its current job first)."""
+    from ragcore.app.worker_pool import run_pool
 
-    from ragcore.app.bootstrap import bootstrap
-    from ragcore.app.worker import Worker
-
-    container = bootstrap()
-    w = Worker(container.services.jobs(), poll_seconds=container.settings.worker_poll_seconds)
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: w.stop_event.set())
-    w.run_forever()
+    raise typer.Exit(run_pool(concurrency))
 
 
 @app.command()

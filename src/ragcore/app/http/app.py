@@ -7,7 +7,8 @@ from litestar.openapi import OpenAPIConfig
 from ragcore.app.container import Container, build_container
 from ragcore.app.health import check_ready
 from ragcore.app.http.controllers.collections import CollectionController
-from ragcore.app.http.controllers.documents import DocumentController, JobController
+from ragcore.app.http.controllers.documents import DocumentController
+from ragcore.app.http.controllers.jobs import JobController
 from ragcore.app.http.controllers.search import SearchController
 from ragcore.app.http.deps import DEPENDENCIES
 from ragcore.app.http.errors import EXCEPTION_HANDLERS, PROBLEM_JSON

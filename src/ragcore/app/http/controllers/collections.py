@@ -5,7 +5,7 @@ from typing import Annotated
 from litestar import Controller, delete, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from ragcore.app.http.schemas.collections import CollectionCreate, CollectionOut
@@ -44,7 +44,11 @@ class CollectionController(Controller):
         name: str,
         data: Annotated[list[UploadFile], Body(media_type=RequestEncodingType.MULTI_PART)],
         documents: DocumentService,
+        priority: Annotated[int, Parameter(ge=-100, le=100)] = 0,
     ) -> UploadOut:
-        """Upload one or more files (multipart); each gets a document and an ingestion job."""
+        """Upload one or more files (multipart); each gets a document and an ingestion job.
+
+        ``priority`` (query, -100..100): higher runs first.
+        """
         files = [(f.filename or "", f.file.read()) for f in data]
-        return UploadOut(items=[UploadItem.of(a) for a in documents.upload(name, files)])
+        return UploadOut(items=[UploadItem.of(a) for a in documents.upload(name, files, priority=priority)])

@@ -1,10 +1,9 @@
-"""/api/v1/documents and /api/v1/jobs"""
+"""/api/v1/documents"""
 
 from litestar import Controller, delete, get
 
-from ragcore.app.http.schemas.documents import ChunkOut, DocumentOut, JobOut
+from ragcore.app.http.schemas.documents import ChunkOut, DocumentOut
 from ragcore.domain.documents import DocumentService
-from ragcore.domain.jobs import JobService
 from ragcore.domain.models import DocumentStatus
 
 
@@ -31,13 +30,3 @@ class DocumentController(Controller):
     def remove(self, document_id: str, documents: DocumentService) -> None:
         """Delete the document's vectors, blob, jobs and registry entry."""
         documents.delete(document_id)
-
-
-class JobController(Controller):
-    path = "/api/v1/jobs"
-    tags = ["jobs"]
-
-    @get("/{job_id:str}", sync_to_thread=True)
-    def show(self, job_id: str, jobs: JobService) -> JobOut:
-        """Status, progress 0-100, stage message, attempts, error code and message."""
-        return JobOut.of(jobs.get(job_id))

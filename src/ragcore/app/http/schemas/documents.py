@@ -34,6 +34,7 @@ class JobOut(msgspec.Struct):
     document_id: str
     collection_id: str
     status: str
+    priority: int
     progress: int
     stage: str
     attempts: int
