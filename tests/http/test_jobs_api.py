@@ -2,7 +2,7 @@ import json
 
 import httpx
 
-from tests.http.conftest import run_jobs, upload
+from tests.http.conftest import run_jobs
 
 
 def _queued(client, data=b"# Swans\n\nSwans are the largest waterfowl.", name="swans.md", priority=0):
