@@ -79,3 +79,21 @@ def test_filesystem_traversal_key_cannot_read_outside_root(tmp_path: Path) -> No
     assert err.value.code == "blob_not_found"
     store.delete("../../secret")
     assert (tmp_path / "secret").read_bytes() == b"secret"
+
+
+def test_keys_lists_every_stored_key_sorted(blobs: BlobStore) -> None:
+    assert blobs.keys() == []
+    stored = [blobs.put(b"one"), blobs.put(b""), blobs.put(b"three")]
+    assert blobs.keys() == sorted(stored)
+    blobs.delete(stored[1])
+    assert blobs.keys() == sorted([stored[0], stored[2]])
+
+
+def test_filesystem_keys_ignore_foreign_and_temporary_files(tmp_path: Path) -> None:
+    store = FilesystemBlobStore(tmp_path / "root")
+    key = store.put(b"payload")
+    (tmp_path / "root" / key[:2] / ".tmp-unfinished").write_bytes(b"partial")
+    (tmp_path / "root" / "ab").mkdir(exist_ok=True)
+    (tmp_path / "root" / "ab" / ("cd" + "0" * 30)).write_bytes(b"wrong shard")
+    (tmp_path / "root" / "README").write_text("not a blob")
+    assert store.keys() == [key]

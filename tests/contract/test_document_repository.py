@@ -100,3 +100,52 @@ def test_remove_deletes_and_is_silent_when_absent(documents: DocumentRepository)
     documents.remove("d1")
     assert documents.get("d1") is None
     assert documents.find_by_sha256("c1", "sha-d1") is None
+
+
+def test_add_many_inserts_every_document(documents: DocumentRepository) -> None:
+    batch = [make("d1", minutes=1), make("d2", minutes=2, size_bytes=7), make("d3", collection_id="c2")]
+    documents.add_many(batch)
+    documents.add_many([])
+    assert documents.get_many(["d1", "d2", "d3"]) == {d.id: d for d in batch}
+    assert [d.id for d in documents.list()] == ["d3", "d1", "d2"]
+
+
+@pytest.mark.parametrize(
+    "clash",
+    [
+        make("new-2", sha256="sha-old"),  # (collection, sha256) of a stored document
+        make("old", sha256="fresh"),  # id of a stored document
+        make("new-3", sha256="sha-new-1"),  # (collection, sha256) of another document of the batch
+    ],
+    ids=["stored-sha256", "stored-id", "sha256-within-batch"],
+)
+def test_add_many_with_a_duplicate_inserts_none(documents: DocumentRepository, clash: Document) -> None:
+    old = make("old")
+    documents.add(old)
+    with pytest.raises(Conflict) as caught:
+        documents.add_many([make("new-1"), clash, make("new-4")])
+    assert caught.value.code == "duplicate_document"
+    assert documents.list() == [old]
+    assert documents.get_many(["new-1", "new-2", "new-3", "new-4"]) == {}
+
+
+def test_remove_many_deletes_listed_and_ignores_unknown(documents: DocumentRepository) -> None:
+    documents.add_many([make("d1"), make("d2"), make("d3"), make("d4", collection_id="c2")])
+    documents.remove_many(["d1", "missing", "d4", "d1"])
+    documents.remove_many([])
+    assert [d.id for d in documents.list()] == ["d2", "d3"]
+    assert documents.find_by_sha256("c1", "sha-d1") is None
+    documents.add(make("d1"))  # its (collection, sha256) is free again
+    assert documents.get("d1") == make("d1")
+
+
+def test_count_returns_documents_and_bytes_of_one_collection(documents: DocumentRepository) -> None:
+    assert documents.count("c1") == (0, 0)
+    documents.add_many([
+        make("d1", size_bytes=5 * 2**30), make("d2", size_bytes=3 * 2**31), make("d3", size_bytes=0),
+        make("other", collection_id="c2", size_bytes=11),
+    ])
+    assert documents.count("c1") == (3, 5 * 2**30 + 3 * 2**31)
+    assert documents.count("c2") == (1, 11)
+    assert documents.count("c3") == (0, 0)
+    assert all(type(n) is int for n in documents.count("c1"))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
 import msgspec
 import pytest
 
-from ragcore.domain.errors import NotFound
+from ragcore.domain.errors import JobCancelled, LeaseLost, NotFound
 from ragcore.domain.models import Job
 from ragcore.domain.ports import JobQueue
 
@@ -27,7 +28,9 @@ def make(clock: FakeClock, id: str, document_id: str = "d1", seconds: float = 0,
 
 
 def test_enqueue_then_get_returns_equal_job(jobs: JobQueue, clock: FakeClock) -> None:
-    job = make(clock, "j1", error_code="x", error_message="boom", progress=40, stage="embedding 3/9 chunks")
+    job = make(
+        clock, "j1", error_code="x", error_message="boom", progress=40, stage="embedding 3/9 chunks", priority=-7
+    )
     jobs.enqueue(job)
     assert jobs.get("j1") == job
     assert jobs.get("j1").available_at.tzinfo == UTC
@@ -97,13 +100,13 @@ def test_save_replaces_every_field(jobs: JobQueue, clock: FakeClock) -> None:
         leased, status="succeeded", progress=100, stage="done", lease_owner=None, lease_expires_at=None,
         updated_at=clock.now() + timedelta(seconds=9),
     )
-    jobs.save(done)
+    jobs.save(done, "w1")
     assert jobs.get("j1") == done
 
 
 def test_save_unknown_raises_not_found(jobs: JobQueue, clock: FakeClock) -> None:
     with pytest.raises(NotFound) as caught:
-        jobs.save(make(clock, "missing"))
+        jobs.save(make(clock, "missing"), "w1")
     assert caught.value.code == "job_not_found"
     assert jobs.get("missing") is None
 
@@ -125,24 +128,221 @@ def test_remove_for_document_deletes_only_its_jobs(jobs: JobQueue, clock: FakeCl
     assert jobs.latest_for_document("d1") is None
 
 
-def test_concurrent_leases_hand_out_each_job_once(jobs: JobQueue, clock: FakeClock) -> None:
-    job_count, worker_count = 40, 8
+def _lease_concurrently(jobs: JobQueue, clock: FakeClock, job_count: int = 40, worker_count: int = 8) -> None:
     for i in range(job_count):
         jobs.enqueue(make(clock, f"j{i:02d}", seconds=-i))
     start = threading.Barrier(worker_count)
     leased: dict[str, list[str]] = {f"w{n}": [] for n in range(worker_count)}
+    errors: list[Exception] = []
 
     def work(worker: str) -> None:
         start.wait()
-        while (job := jobs.lease(worker, 600)) is not None:
-            leased[worker].append(job.id)
+        try:
+            while (job := jobs.lease(worker, 600)) is not None:
+                leased[worker].append(job.id)
+        except Exception as exc:  # a worker must never see a deadlock or serialization failure
+            errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(w,)) for w in leased]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    assert errors == []
     all_ids = sorted(i for ids in leased.values() for i in ids)
     assert all_ids == [f"j{i:02d}" for i in range(job_count)]
     assert {jobs.get(i).attempts for i in all_ids} == {1}
     assert all(jobs.get(i).lease_owner == w for w, ids in leased.items() for i in ids)
+
+
+def test_concurrent_leases_hand_out_each_job_once(jobs: JobQueue, clock: FakeClock) -> None:
+    _lease_concurrently(jobs, clock)
+
+
+def test_concurrent_leases_under_serializable_isolation(serializable_sql_jobs: JobQueue, clock: FakeClock) -> None:
+    """Deadlocks and serialization failures are retried inside the adapter, never seen by a worker."""
+    _lease_concurrently(serializable_sql_jobs, clock)
+
+
+def _progress(job: Job, clock: FakeClock, percent: int) -> Job:
+    """A heartbeat: progress and a renewed lease, as the job runner saves it."""
+    return msgspec.structs.replace(
+        job, progress=percent, stage=f"step {percent}", updated_at=clock.now(),
+        lease_expires_at=clock.now() + timedelta(seconds=60),
+    )
+
+
+def test_lease_holder_saves_progress_and_keeps_the_job(jobs: JobQueue, clock: FakeClock) -> None:
+    jobs.enqueue(make(clock, "j1"))
+    leased = jobs.lease("w1", 60)
+    clock.advance(50)
+    beat = _progress(leased, clock, 40)
+    jobs.save(beat, "w1")
+    assert jobs.get("j1") == beat
+    clock.advance(50)  # past the first lease, within the renewed one
+    assert jobs.lease("w2", 60) is None
+    done = msgspec.structs.replace(beat, status="succeeded", progress=100, lease_owner=None, lease_expires_at=None)
+    jobs.save(done, "w1")
+    assert jobs.get("j1") == done
+
+
+def test_late_heartbeat_before_anyone_re_leases_still_saves(jobs: JobQueue, clock: FakeClock) -> None:
+    jobs.enqueue(make(clock, "j1"))
+    leased = jobs.lease("w1", 60)
+    clock.advance(90)  # expired, but no other worker took it: the lease is still w1's
+    beat = _progress(leased, clock, 50)
+    jobs.save(beat, "w1")
+    assert jobs.get("j1") == beat
+    assert jobs.lease("w2", 60) is None
+
+
+def test_save_after_another_worker_re_leased_raises_lease_lost(jobs: JobQueue, clock: FakeClock) -> None:
+    jobs.enqueue(make(clock, "j1"))
+    stale = jobs.lease("w1", 60)
+    clock.advance(61)
+    current = jobs.lease("w2", 60)
+    with pytest.raises(LeaseLost) as caught:
+        jobs.save(_progress(stale, clock, 70), "w1")
+    assert caught.value.code == "lease_lost"
+    assert jobs.get("j1") == current
+    beat = _progress(current, clock, 10)
+    jobs.save(beat, "w2")
+    assert jobs.get("j1") == beat
+
+
+@pytest.mark.parametrize("status", ["queued", "succeeded", "failed"])
+def test_save_of_a_job_not_running_raises_lease_lost(jobs: JobQueue, clock: FakeClock, status: str) -> None:
+    jobs.enqueue(make(clock, "j1", status=status))
+    with pytest.raises(LeaseLost):
+        jobs.save(make(clock, "j1", status="running", lease_owner="w1"), "w1")
+    assert jobs.get("j1") == make(clock, "j1", status=status)
+
+
+def test_save_after_the_job_ended_raises_lease_lost(jobs: JobQueue, clock: FakeClock) -> None:
+    jobs.enqueue(make(clock, "j1"))
+    leased = jobs.lease("w1", 60)
+    done = msgspec.structs.replace(leased, status="succeeded", lease_owner=None, lease_expires_at=None)
+    jobs.save(done, "w1")
+    with pytest.raises(LeaseLost):
+        jobs.save(_progress(leased, clock, 99), "w1")
+    assert jobs.get("j1") == done
+
+
+def test_save_after_cancel_raises_job_cancelled(jobs: JobQueue, clock: FakeClock) -> None:
+    jobs.enqueue(make(clock, "j1"))
+    leased = jobs.lease("w1", 60)
+    cancelled = msgspec.structs.replace(leased, status="cancelled", lease_owner=None, lease_expires_at=None)
+    jobs.update(cancelled)
+    with pytest.raises(JobCancelled) as caught:
+        jobs.save(_progress(leased, clock, 50), "w1")
+    assert caught.value.code == "job_cancelled"
+    with pytest.raises(JobCancelled):
+        jobs.save(msgspec.structs.replace(leased, status="failed"), "w1")
+    assert jobs.get("j1") == cancelled
+
+
+def test_update_overwrites_regardless_of_lease(jobs: JobQueue, clock: FakeClock) -> None:
+    jobs.enqueue(make(clock, "j1"))
+    leased = jobs.lease("w1", 60)
+    repaired = msgspec.structs.replace(leased, status="queued", lease_owner=None, lease_expires_at=None, priority=3)
+    jobs.update(repaired)
+    assert jobs.get("j1") == repaired
+    assert jobs.lease("w2", 60).lease_owner == "w2"
+
+
+def test_update_unknown_raises_not_found(jobs: JobQueue, clock: FakeClock) -> None:
+    with pytest.raises(NotFound) as caught:
+        jobs.update(make(clock, "missing"))
+    assert caught.value.code == "job_not_found"
+    assert jobs.get("missing") is None
+
+
+def test_lease_takes_highest_priority_first_then_earliest(jobs: JobQueue, clock: FakeClock) -> None:
+    jobs.enqueue(make(clock, "low-oldest", seconds=-9, priority=-1))
+    jobs.enqueue(make(clock, "normal", seconds=-3))
+    jobs.enqueue(make(clock, "urgent-late", seconds=-1, priority=5))
+    jobs.enqueue(make(clock, "urgent-early", seconds=-2, priority=5))
+    jobs.enqueue(make(clock, "urgent-not-due", seconds=30, priority=9))
+    order = [jobs.lease("w", 60).id for _ in range(4)]
+    assert order == ["urgent-early", "urgent-late", "normal", "low-oldest"]
+    assert jobs.lease("w", 60) is None
+
+
+def test_cancelled_jobs_are_never_leased(jobs: JobQueue, clock: FakeClock) -> None:
+    jobs.enqueue(make(clock, "queued-cancelled", status="cancelled", priority=9))
+    jobs.enqueue(make(clock, "j1"))
+    leased = jobs.lease("w1", 1)
+    jobs.update(msgspec.structs.replace(leased, status="cancelled"))  # keeps its expired-soon lease fields
+    clock.advance(3600)
+    assert jobs.lease("w2", 60) is None
+    assert [j.status for j in jobs.list()] == ["cancelled", "cancelled"]
+
+
+def test_saved_queued_job_is_due_again_at_available_at(jobs: JobQueue, clock: FakeClock) -> None:
+    jobs.enqueue(make(clock, "j1"))
+    leased = jobs.lease("w1", 60)
+    back = msgspec.structs.replace(
+        leased, status="queued", lease_owner=None, lease_expires_at=None,
+        available_at=clock.now() + timedelta(seconds=10),
+    )
+    jobs.save(back, "w1")
+    assert jobs.lease("w2", 60) is None
+    clock.advance(10)
+    assert (jobs.lease("w2", 60).attempts, jobs.get("j1").lease_owner) == (2, "w2")
+
+
+def test_list_filters_and_orders_oldest_first(jobs: JobQueue, clock: FakeClock) -> None:
+    jobs.enqueue(make(clock, "b", seconds=2, status="failed"))
+    jobs.enqueue(make(clock, "a", seconds=1))
+    jobs.enqueue(make(clock, "c", document_id="d2", seconds=3))
+    jobs.enqueue(make(clock, "d", document_id="d2", seconds=0, status="failed"))
+    assert [j.id for j in jobs.list()] == ["d", "a", "b", "c"]
+    assert [j.id for j in jobs.list(status="queued")] == ["a", "c"]
+    assert [j.id for j in jobs.list(document_id="d2")] == ["d", "c"]
+    assert jobs.list(status="failed", document_id="d1") == [make(clock, "b", seconds=2, status="failed")]
+    assert jobs.list(status="running") == []
+    assert jobs.list(document_id="d9") == []
+
+
+def test_purge_finished_deletes_old_ended_jobs_only(jobs: JobQueue, clock: FakeClock) -> None:
+    for status in ("succeeded", "failed", "cancelled", "queued", "running"):
+        jobs.enqueue(make(clock, f"old-{status}", seconds=-100, status=status))
+        jobs.enqueue(make(clock, f"new-{status}", seconds=0, status=status))
+    jobs.enqueue(make(clock, "edge-failed", seconds=-50, status="failed"))  # updated_at == before: kept
+    assert jobs.purge_finished(clock.now() - timedelta(seconds=50)) == 3
+    remaining = sorted(j.id for j in jobs.list())
+    assert remaining == sorted(
+        ["old-queued", "old-running", "edge-failed", *(f"new-{s}" for s in ("succeeded", "failed", "cancelled",
+                                                                             "queued", "running"))]
+    )
+    assert jobs.purge_finished(clock.now() - timedelta(seconds=50)) == 0
+    assert jobs.purge_finished(clock.now() + timedelta(seconds=1)) == 4
+
+
+def test_cancel_racing_heartbeats_always_wins(jobs: JobQueue, clock: FakeClock) -> None:
+    """The fence check and the write are one atomic step: no heartbeat overwrites a cancel."""
+    jobs.enqueue(make(clock, "j1"))
+    leased = jobs.lease("w1", 60)
+    outcome: list[str] = []
+    deadline = time.monotonic() + 30
+
+    def heartbeat() -> None:
+        percent = 0
+        while time.monotonic() < deadline:
+            percent = percent % 99 + 1
+            try:
+                jobs.save(_progress(leased, clock, percent), "w1")
+            except JobCancelled:
+                outcome.append("cancelled")
+                return
+        outcome.append("never cancelled")
+
+    thread = threading.Thread(target=heartbeat)
+    thread.start()
+    while jobs.get("j1").progress < 5 and time.monotonic() < deadline:  # the worker is saving
+        time.sleep(0.001)
+    cancelled = msgspec.structs.replace(leased, status="cancelled", lease_owner=None, lease_expires_at=None)
+    jobs.update(cancelled)
+    thread.join(timeout=60)
+    assert outcome == ["cancelled"]
+    assert jobs.get("j1") == cancelled

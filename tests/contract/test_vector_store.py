@@ -5,14 +5,21 @@ other fixtures through ``request.getfixturevalue`` or skip when its server is ab
 it in ``FACTORIES``. Store ids are fresh per test, so a shared server needs no cleanup between tests.
 """
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from ragcore.adapters.chroma import ChromaVectorStore
 from ragcore.adapters.memory_vectors import MemoryVectorStore
-from ragcore.domain.errors import Conflict, Invalid, NotFound
+from ragcore.domain.errors import Conflict, Invalid, NotFound, Unavailable
 from ragcore.domain.models import Chunk, chunk_id
 from ragcore.domain.ports import VectorStore
 
@@ -26,9 +33,25 @@ def _chroma_embedded(request: pytest.FixtureRequest) -> ChromaVectorStore:
     return ChromaVectorStore.persistent(str(tmp_path / "chroma"))
 
 
+def chroma_server_url() -> str:
+    """The ChromaDB server of the "chroma-http" backend; skips when unset, except on CI where it fails."""
+    url = os.environ.get("RAGCORE_TEST_CHROMA_URL")
+    if not url:
+        reason = "RAGCORE_TEST_CHROMA_URL is not set: no ChromaDB server to test against (.ci/run starts one)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return url
+
+
+def _chroma_http(request: pytest.FixtureRequest) -> ChromaVectorStore:
+    return ChromaVectorStore.http(chroma_server_url())
+
+
 FACTORIES: dict[str, Callable[[pytest.FixtureRequest], VectorStore]] = {
     "memory": _memory,
     "chroma-embedded": _chroma_embedded,
+    "chroma-http": _chroma_http,
 }
 
 
@@ -98,6 +121,32 @@ def test_missing_collection_is_not_found_and_not_created(store: VectorStore, sid
         operation(store, sid)
     assert err.value.code == "store_collection_not_found"
     assert store.collection_ids() == before
+
+
+def test_document_ids_of_a_missing_collection_is_not_found(store: VectorStore, sid: str) -> None:
+    before = store.collection_ids()
+    with pytest.raises(NotFound) as err:
+        store.document_ids(sid)
+    assert err.value.code == "store_collection_not_found"
+    assert store.collection_ids() == before
+
+
+def test_document_ids_lists_each_document_once(store: VectorStore, sid: str) -> None:
+    store.create_collection(sid, 4)
+    assert store.document_ids(sid) == set()
+    store.upsert(sid, [chunk("a", 0), chunk("a", 1), chunk("b", 0)], [unit(0), unit(1), unit(2)])
+    assert store.document_ids(sid) == {"a", "b"}
+    store.delete_document(sid, "a")
+    assert store.document_ids(sid) == {"b"}
+
+
+def test_document_ids_pages_through_large_collections(
+    store: VectorStore, sid: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ragcore.adapters.chroma._PAGE", 2)  # Chroma: several pages; others ignore it
+    store.create_collection(sid, 4)
+    store.upsert(sid, [chunk(f"d{i}", 0) for i in range(5)], [unit(i % 4) for i in range(5)])
+    assert store.document_ids(sid) == {"d0", "d1", "d2", "d3", "d4"}
 
 
 def test_delete_document_in_missing_collection_is_a_noop(store: VectorStore, sid: str) -> None:
@@ -207,3 +256,98 @@ def test_upsert_larger_than_one_batch(store: VectorStore, sid: str, monkeypatch:
     store.upsert(sid, [chunk("a", i) for i in range(10)], [unit(i % 4) for i in range(10)])
     assert store.count(sid, "a") == 10
     assert [c.index for c in store.chunks(sid, "a")] == list(range(10))
+
+
+# ChromaVectorStore.http: URL parsing and an unreachable server (no running server needed).
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://chroma.internal:8123", ("chroma.internal", 8123, False)),
+        ("https://chroma.example.com", ("chroma.example.com", 443, True)),
+        ("http://127.0.0.1/", ("127.0.0.1", 8000, False)),
+    ],
+)
+def test_http_parses_the_url(url: str, expected: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
+    import chromadb
+
+    seen: dict = {}
+    monkeypatch.setattr(chromadb, "HttpClient", lambda **kwargs: seen.update(kwargs) or object())
+    ChromaVectorStore.http(url)
+    assert (seen["host"], seen["port"], seen["ssl"]) == expected
+    assert seen["settings"].anonymized_telemetry is False
+
+
+@pytest.mark.parametrize("url", ["chroma:8000", "ftp://host:21", "http://host:99999", "http://host:8000/api", ""])
+def test_http_rejects_a_malformed_url(url: str) -> None:
+    with pytest.raises(Invalid) as err:
+        ChromaVectorStore.http(url)
+    assert err.value.code == "invalid_chroma_url"
+
+
+def test_http_server_down_at_construction_is_unavailable() -> None:
+    with pytest.raises(Unavailable) as err:
+        ChromaVectorStore.http(f"http://127.0.0.1:{_free_port()}")
+    assert err.value.code == "vector_store_unavailable"
+
+
+@pytest.fixture
+def throwaway_server(tmp_path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A ChromaDB server of its own (the test stops it); skips when the ``chroma`` CLI is absent."""
+    chroma = Path(sys.executable).with_name("chroma")
+    if not chroma.exists():
+        pytest.skip(f"{chroma} not found")
+    port = _free_port()
+    command = [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_for_heartbeat(url, process)
+        yield url, process
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+
+
+def _wait_for_heartbeat(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1.0).status_code == 200:
+                return
+        time.sleep(0.1)
+    pytest.fail(f"the ChromaDB server at {url} did not answer within {timeout} s")
+
+
+def test_http_server_down_per_call_is_unavailable(throwaway_server, sid: str) -> None:
+    url, process = throwaway_server
+    store = ChromaVectorStore.http(url)
+    store.create_collection(sid, 4)
+    process.kill()
+    process.wait(timeout=30)
+    operations = [
+        lambda: store.collection_ids(),
+        lambda: store.create_collection(f"{sid}_2", 4),
+        lambda: store.drop_collection(sid),
+        lambda: store.upsert(sid, [chunk("a", 0)], [unit(0)]),
+        lambda: store.delete_document(sid, "a"),
+        lambda: store.document_ids(sid),
+        lambda: store.count(sid),
+        lambda: store.chunks(sid, "a"),
+        lambda: store.query(sid, unit(0), 1),
+    ]
+    codes = []
+    for operation in operations:
+        with pytest.raises(Unavailable) as err:
+            operation()
+        codes.append(err.value.code)
+    assert codes == ["vector_store_unavailable"] * len(operations)

@@ -7,6 +7,7 @@ import pytest
 from ragcore.adapters.memory import MemoryCollectionCatalog, MemoryDocumentRepository, MemoryJobQueue
 from ragcore.adapters.memory_vectors import MemoryBlobStore, MemoryVectorStore
 from ragcore.domain.collections import CollectionService
+from ragcore.domain.doctor import DoctorService
 from ragcore.domain.documents import DocumentService
 from ragcore.domain.ingestion import IngestionService
 from ragcore.domain.jobs import JobService
@@ -32,6 +33,10 @@ def build(vectors=None, max_upload_bytes: int = 1000) -> SimpleNamespace:
     s.job_service = JobService(queue=s.jobs, ingestion=s.ingestion, clock=clock, lease_seconds=30)
     s.search_service = SearchService(
         collections=s.collection_service, documents=s.documents, vectors=s.vectors, embedder=s.embedder
+    )
+    s.doctor = DoctorService(
+        catalog=s.catalog, documents=s.documents, jobs=s.jobs, vectors=s.vectors, blobs=s.blobs, clock=clock,
+        stuck_after_seconds=60,
     )
     return s
 

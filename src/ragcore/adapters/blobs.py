@@ -70,6 +70,18 @@ class FilesystemBlobStore:
         with _translated():
             return self._path(key).is_file()
 
+    def keys(self) -> list[str]:
+        """Every stored key, sorted; temporary files of unfinished writes are not keys."""
+        with _translated():
+            found = [
+                path.name
+                for shard in self._root.iterdir()
+                if shard.is_dir()
+                for path in shard.iterdir()
+                if _KEY.fullmatch(path.name) and path.name[:2] == shard.name and path.is_file()
+            ]
+        return sorted(found)
+
     def _path(self, key: str) -> Path:
         return self._root / key[:2] / key
 

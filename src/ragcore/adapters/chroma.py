@@ -9,11 +9,13 @@ import contextlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from ragcore.domain.errors import Conflict, Invalid, NotFound, Unavailable
 from ragcore.domain.models import Chunk, SearchHit
 
 _INCLUDE = ["documents", "metadatas"]
+_PAGE = 5000  # records per ``get`` when listing a whole collection
 
 
 class ChromaVectorStore:
@@ -35,6 +37,28 @@ class ChromaVectorStore:
 
         settings = Settings(anonymized_telemetry=False, allow_reset=False)
         return cls(chromadb.PersistentClient(path=path, settings=settings))
+
+    @classmethod
+    def http(cls, url: str) -> ChromaVectorStore:
+        """A client of the Chroma server at ``url`` ("http://host:port"; https means TLS; the port
+        defaults to 8000 for http, 443 for https); telemetry off.
+
+        Raises Invalid "invalid_chroma_url", Unavailable "vector_store_unavailable" when the server
+        does not answer its heartbeat (every later call raises the same while it is down).
+        """
+        import chromadb
+        from chromadb.config import Settings
+
+        host, port, ssl = _parse_url(url)
+        settings = Settings(anonymized_telemetry=False)
+        try:
+            with _translated(""):
+                client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
+        except ValueError as exc:  # chromadb's "Could not connect to a Chroma server"
+            raise Unavailable(
+                f"the vector store at {url} cannot be reached", code="vector_store_unavailable"
+            ) from exc
+        return cls(client)
 
     def close(self) -> None:
         """Release the client (SQLite handles of an embedded store)."""
@@ -107,6 +131,19 @@ class ChromaVectorStore:
         with _translated(store_id), contextlib.suppress(NotFoundError):
             self._get(store_id).delete(where={"document_id": document_id})
 
+    def document_ids(self, store_id: str) -> set[str]:
+        """Ids of every document with at least one chunk; NotFound "store_collection_not_found"."""
+        found: set[str] = set()
+        with _translated(store_id):
+            collection = self._get(store_id)
+            offset = 0
+            while True:
+                page = collection.get(include=["metadatas"], limit=_PAGE, offset=offset)["metadatas"]
+                found.update(str(meta["document_id"]) for meta in page)
+                if len(page) < _PAGE:
+                    return found
+                offset += _PAGE
+
     def count(self, store_id: str, document_id: str | None = None) -> int:
         """Vectors in the collection (or of one document); NotFound "store_collection_not_found"."""
         with _translated(store_id):
@@ -166,6 +203,19 @@ def _translated(store_id: str) -> Iterator[None]:
         ) from exc
     except (httpx.TransportError, ConnectionError, TimeoutError) as exc:
         raise Unavailable("the vector store cannot be reached", code="vector_store_unavailable") from exc
+
+
+def _parse_url(url: str) -> tuple[str, int, bool]:
+    """(host, port, ssl) of "http(s)://host[:port]"; raises Invalid "invalid_chroma_url"."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise Invalid(f"invalid ChromaDB URL {url!r}", code="invalid_chroma_url") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise Invalid(f"ChromaDB URL must be http(s)://host:port, not {url!r}", code="invalid_chroma_url")
+    ssl = parts.scheme == "https"
+    return parts.hostname, port or (443 if ssl else 8000), ssl
 
 
 def _check_dimension(embeddings: Sequence[Sequence[float]], dimension: int) -> None:

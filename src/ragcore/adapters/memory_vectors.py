@@ -75,6 +75,11 @@ class MemoryVectorStore:
             for key in [k for k, (c, _) in collection.records.items() if c.document_id == document_id]:
                 del collection.records[key]
 
+    def document_ids(self, store_id: str) -> set[str]:
+        """Ids of every document with at least one chunk; raises NotFound "store_collection_not_found"."""
+        with self._lock:
+            return {c.document_id for c, _ in self._get(store_id).records.values()}
+
     def count(self, store_id: str, document_id: str | None = None) -> int:
         """Raises NotFound "store_collection_not_found"."""
         with self._lock:
@@ -136,6 +141,11 @@ class MemoryBlobStore:
     def exists(self, key: str) -> bool:
         with self._lock:
             return key in self._blobs
+
+    def keys(self) -> list[str]:
+        """Every stored key, sorted."""
+        with self._lock:
+            return sorted(self._blobs)
 
 
 def _check_dimension(embedding: Sequence[float], dimension: int) -> None:

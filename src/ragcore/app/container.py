@@ -13,12 +13,16 @@ from ragcore.adapters.clock import SystemClock
 from ragcore.adapters.compute.docling_parser import DoclingParser
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
 from ragcore.adapters.compute.sentence_embedder import SentenceTransformerEmbedder
+from ragcore.adapters.redis.client import make_redis
+from ragcore.adapters.redis.jobs import RedisJobQueue
+from ragcore.adapters.redis.registry import RedisDocumentRepository
 from ragcore.adapters.sql.catalog import SqlCollectionCatalog
 from ragcore.adapters.sql.documents import SqlDocumentRepository
 from ragcore.adapters.sql.engine import make_engine
 from ragcore.adapters.sql.jobs import SqlJobQueue
 from ragcore.app.settings import Settings
 from ragcore.domain.collections import CollectionService
+from ragcore.domain.doctor import DoctorService
 from ragcore.domain.documents import DocumentService
 from ragcore.domain.ingestion import IngestionService
 from ragcore.domain.jobs import JobService
@@ -29,6 +33,7 @@ class Stores(containers.DeclarativeContainer):
     config = providers.Configuration()
     clock = providers.Singleton(SystemClock)
     engine = providers.Singleton(make_engine, config.sql_url)
+    redis = providers.Singleton(make_redis, config.redis_url)
     catalog = providers.Selector(
         config.catalog,
         sql=providers.Singleton(SqlCollectionCatalog, engine),
@@ -37,16 +42,19 @@ class Stores(containers.DeclarativeContainer):
     documents = providers.Selector(
         config.registry,
         sql=providers.Singleton(SqlDocumentRepository, engine),
+        redis=providers.Singleton(RedisDocumentRepository, redis, config.redis_prefix),
         memory=providers.Singleton(memory.MemoryDocumentRepository),
     )
     jobs = providers.Selector(
         config.jobs,
         sql=providers.Singleton(SqlJobQueue, engine, clock),
+        redis=providers.Singleton(RedisJobQueue, redis, clock, config.redis_prefix),
         memory=providers.Singleton(memory.MemoryJobQueue, clock),
     )
     vectors = providers.Selector(
         config.vector_store,
         chroma=providers.Singleton(ChromaVectorStore.persistent, config.chroma_path),
+        **{"chroma-http": providers.Singleton(ChromaVectorStore.http, config.chroma_url)},
         memory=providers.Singleton(memory_vectors.MemoryVectorStore),
     )
     blobs = providers.Selector(
@@ -100,6 +108,11 @@ class Services(containers.DeclarativeContainer):
     search = providers.Singleton(
         SearchService, collections=collections, documents=stores.documents, vectors=stores.vectors,
         embedder=compute.embedder,
+    )
+    doctor = providers.Singleton(
+        DoctorService, catalog=stores.catalog, documents=stores.documents, jobs=stores.jobs,
+        vectors=stores.vectors, blobs=stores.blobs, clock=stores.clock,
+        stuck_after_seconds=config.stuck_after_seconds,
     )
 
 

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     lease_seconds: float = 60.0
     max_attempts: int = 3
     worker_poll_seconds: float = 0.5
+    stuck_after_seconds: float = 600.0  # a queued/processing document unchanged this long without a job is lost
     reconcile_seconds: float = 60.0  # how often each worker re-queues documents whose jobs were lost
     host: str = "127.0.0.1"
     port: int = 8000

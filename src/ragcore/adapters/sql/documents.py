@@ -3,10 +3,11 @@
 from collections.abc import Sequence
 
 import msgspec
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ragcore.adapters.sql.engine import transaction
+from ragcore.adapters.sql.retry import retry_conflicts
 from ragcore.adapters.sql.schema import DocumentRow
 from ragcore.domain.errors import Conflict, NotFound
 from ragcore.domain.models import Document, DocumentStatus
@@ -20,7 +21,9 @@ def _to_model(row: DocumentRow) -> Document:
     return Document(**{field: getattr(row, field) for field in Document.__struct_fields__})
 
 
-def _duplicate(document: Document) -> Conflict:
+def _duplicate(document: Document | None) -> Conflict:
+    if document is None:
+        return Conflict("a document of the batch already exists", code="duplicate_document")
     return Conflict(
         f"collection {document.collection_id!r} already holds sha256 {document.sha256}",
         code="duplicate_document",
@@ -30,7 +33,7 @@ def _duplicate(document: Document) -> Conflict:
 class SqlDocumentRepository:
     """Document registry in the ``documents`` table.
 
-    ``add`` (and an ``update`` that would collide) raise Conflict(code="duplicate_document");
+    ``add``/``add_many`` (and an ``update`` that would collide) raise Conflict(code="duplicate_document");
     ``update`` raises NotFound(code="document_not_found"); every method raises Unavailable when the
     database cannot be reached.
     """
@@ -39,11 +42,19 @@ class SqlDocumentRepository:
         self._engine = engine
 
     def add(self, document: Document) -> None:
+        self.add_many([document])
+
+    @retry_conflicts
+    def add_many(self, documents: Sequence[Document]) -> None:
+        """Insert all in one transaction, or none; raises Conflict(code="duplicate_document")."""
+        if not documents:
+            return
+        rows = [msgspec.structs.asdict(document) for document in documents]
         try:
             with transaction(self._engine) as session:
-                session.add(DocumentRow(**msgspec.structs.asdict(document)))
+                session.execute(insert(DocumentRow), rows)
         except IntegrityError as exc:
-            raise _duplicate(document) from exc
+            raise _duplicate(documents[0] if len(documents) == 1 else None) from exc
 
     def get(self, document_id: str) -> Document | None:
         with transaction(self._engine) as session:
@@ -78,6 +89,7 @@ class SqlDocumentRepository:
         with transaction(self._engine) as session:
             return [_to_model(row) for row in session.scalars(query)]
 
+    @retry_conflicts
     def update(self, document: Document) -> None:
         values = msgspec.structs.asdict(document)
         statement = update(DocumentRow).where(DocumentRow.id == document.id).values(**values)
@@ -90,5 +102,21 @@ class SqlDocumentRepository:
             raise NotFound(f"document {document.id!r} does not exist", code="document_not_found")
 
     def remove(self, document_id: str) -> None:
+        self.remove_many([document_id])
+
+    @retry_conflicts
+    def remove_many(self, document_ids: Sequence[str]) -> None:
+        """Delete every listed document in one transaction; unknown ids are ignored."""
+        ids = list(dict.fromkeys(document_ids))
         with transaction(self._engine) as session:
-            session.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
+            for start in range(0, len(ids), _ID_BATCH):
+                batch = ids[start : start + _ID_BATCH]
+                session.execute(delete(DocumentRow).where(DocumentRow.id.in_(batch)), execution_options=_NO_SYNC)
+
+    def count(self, collection_id: str) -> tuple[int, int]:
+        query = select(func.count(), func.coalesce(func.sum(DocumentRow.size_bytes), 0)).where(
+            DocumentRow.collection_id == collection_id
+        )
+        with transaction(self._engine) as session:
+            documents, size = session.execute(query).one()
+        return int(documents), int(size)  # SUM is a DECIMAL on MySQL and PostgreSQL

@@ -1,20 +1,23 @@
-"""JobQueue on SQL, with leases claimed by a conditional UPDATE (safe across processes)."""
+"""JobQueue on SQL, with leases claimed and saves fenced by conditional UPDATEs (safe across processes)."""
 
 from datetime import datetime, timedelta
 
 import msgspec
 from sqlalchemy import ColumnElement, Engine, and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ragcore.adapters.sql.engine import transaction
+from ragcore.adapters.sql.retry import retry_conflicts
 from ragcore.adapters.sql.schema import JobRow
-from ragcore.domain.errors import Conflict, NotFound
-from ragcore.domain.models import Job
+from ragcore.domain.errors import Conflict, JobCancelled, LeaseLost, NotFound
+from ragcore.domain.models import FINISHED_JOB_STATUSES, Job, JobStatus
 from ragcore.domain.ports import Clock
 
 # Candidates read per round; losing all of them to other workers just starts another round.
 _CANDIDATES = 8
 _NO_SYNC = {"synchronize_session": False}
+_LEASE_ORDER = (JobRow.priority.desc(), JobRow.available_at, JobRow.created_at, JobRow.id)
 
 
 def _to_model(row: JobRow) -> Job:
@@ -22,18 +25,23 @@ def _to_model(row: JobRow) -> Job:
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
-    """Queued and available, or running with an expired lease."""
+    """Queued and available, or running with an expired lease (never cancelled or finished)."""
     return or_(
         and_(JobRow.status == "queued", JobRow.available_at <= now),
         and_(JobRow.status == "running", JobRow.lease_expires_at < now),
     )
 
 
+def _not_found(job_id: str) -> NotFound:
+    return NotFound(f"job {job_id!r} does not exist", code="job_not_found")
+
+
 class SqlJobQueue:
     """Ingestion jobs in the ``jobs`` table; ``clock`` decides what is due and when leases expire.
 
-    ``enqueue`` raises Conflict(code="job_exists") for a duplicate id; ``save`` raises
-    NotFound(code="job_not_found"); every method raises Unavailable when the database cannot be reached.
+    ``enqueue`` raises Conflict(code="job_exists") for a duplicate id; ``save`` and ``update`` raise
+    NotFound(code="job_not_found"); ``save`` raises JobCancelled or LeaseLost; every method raises
+    Unavailable when the database cannot be reached.
     """
 
     def __init__(self, engine: Engine, clock: Clock) -> None:
@@ -74,19 +82,17 @@ class SqlJobQueue:
                 if job is not None:
                     return job
 
+    @retry_conflicts
     def _candidates(self, now: datetime) -> list[str]:
-        query = (
-            select(JobRow.id)
-            .where(_due(now))
-            .order_by(JobRow.available_at, JobRow.created_at, JobRow.id)
-            .limit(_CANDIDATES)
-        )
+        query = select(JobRow.id).where(_due(now)).order_by(*_LEASE_ORDER).limit(_CANDIDATES)
         with transaction(self._engine) as session:
             return list(session.scalars(query))
 
+    @retry_conflicts
     def _claim(self, job_id: str, worker_id: str, now: datetime, expires: datetime) -> Job | None:
         # A fresh transaction that starts with the write: SQLite takes its write lock (waiting on
-        # busy_timeout) instead of failing to upgrade a stale read snapshot.
+        # busy_timeout) instead of failing to upgrade a stale read snapshot; MySQL and PostgreSQL
+        # re-check the WHERE clause against the latest committed row.
         statement = (
             update(JobRow)
             .where(JobRow.id == job_id, _due(now))
@@ -100,14 +106,55 @@ class SqlJobQueue:
                 return None  # another worker claimed it first
             return _to_model(session.get_one(JobRow, job_id))
 
-    def save(self, job: Job) -> None:
-        values = msgspec.structs.asdict(job)
-        statement = update(JobRow).where(JobRow.id == job.id).values(**values)
+    @retry_conflicts
+    def save(self, job: Job, worker_id: str) -> None:
+        """Write ``job`` only while it runs under ``worker_id``'s lease (check and write are one UPDATE).
+
+        Raises NotFound(code="job_not_found"), JobCancelled, or LeaseLost.
+        """
+        fenced = and_(JobRow.id == job.id, JobRow.status == "running", JobRow.lease_owner == worker_id)
+        statement = update(JobRow).where(fenced).values(**msgspec.structs.asdict(job))
+        with transaction(self._engine) as session:
+            if session.execute(statement, execution_options=_NO_SYNC).rowcount == 1:
+                return
+            error = _why_not_saved(session, job.id, worker_id)
+        raise error
+
+    @retry_conflicts
+    def update(self, job: Job) -> None:
+        """Overwrite regardless of leases; raises NotFound(code="job_not_found")."""
+        statement = update(JobRow).where(JobRow.id == job.id).values(**msgspec.structs.asdict(job))
         with transaction(self._engine) as session:
             matched = session.execute(statement, execution_options=_NO_SYNC).rowcount
         if matched == 0:
-            raise NotFound(f"job {job.id!r} does not exist", code="job_not_found")
+            raise _not_found(job.id)
 
+    def list(self, *, status: JobStatus | None = None, document_id: str | None = None) -> list[Job]:
+        query = select(JobRow).order_by(JobRow.created_at, JobRow.id)
+        if status is not None:
+            query = query.where(JobRow.status == status)
+        if document_id is not None:
+            query = query.where(JobRow.document_id == document_id)
+        with transaction(self._engine) as session:
+            return [_to_model(row) for row in session.scalars(query)]
+
+    @retry_conflicts
+    def purge_finished(self, before: datetime) -> int:
+        statement = delete(JobRow).where(JobRow.status.in_(FINISHED_JOB_STATUSES), JobRow.updated_at < before)
+        with transaction(self._engine) as session:
+            return session.execute(statement, execution_options=_NO_SYNC).rowcount
+
+    @retry_conflicts
     def remove_for_document(self, document_id: str) -> None:
         with transaction(self._engine) as session:
             session.execute(delete(JobRow).where(JobRow.document_id == document_id))
+
+
+def _why_not_saved(session: Session, job_id: str, worker_id: str) -> Exception:
+    """The error for a fenced UPDATE that matched no row: NotFound, JobCancelled or LeaseLost."""
+    status = session.scalars(select(JobRow.status).where(JobRow.id == job_id)).one_or_none()
+    if status is None:
+        return _not_found(job_id)
+    if status == "cancelled":
+        return JobCancelled(f"job {job_id!r} was cancelled")
+    return LeaseLost(f"worker {worker_id!r} no longer holds the lease of job {job_id!r}")

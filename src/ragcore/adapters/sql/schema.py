@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -93,7 +93,7 @@ class DocumentRow(Base):
 class JobRow(Base):
     __tablename__ = "jobs"
     __table_args__ = (
-        Index("ix_jobs_status_available_at", "status", "available_at"),
+        Index("ix_jobs_status_priority_available_at", "status", "priority", "available_at"),  # lease order
         Index("ix_jobs_document_id", "document_id"),
         MYSQL_TABLE_ARGS,
     )
@@ -102,6 +102,7 @@ class JobRow(Base):
     document_id: Mapped[str] = mapped_column(String(64))
     collection_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     progress: Mapped[int] = mapped_column(Integer)
     stage: Mapped[str] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer)

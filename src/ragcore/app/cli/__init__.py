@@ -6,12 +6,14 @@ from typing import Annotated
 import typer
 
 from ragcore.app.cli import collections as collections_cli
+from ragcore.app.cli.doctor import doctor
 from ragcore.app.cli.ingest import ingest
 from ragcore.app.cli.output import console, fail_on_domain_error
 
 app = typer.Typer(help="ragcore: document collections, ingestion and semantic search.", no_args_is_help=True)
 app.add_typer(collections_cli.app, name="collections")
 app.command()(ingest)
+app.command()(doctor)
 
 
 @app.command()

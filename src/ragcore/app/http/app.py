@@ -40,7 +40,10 @@ def create_app(container: Container | None = None, *, run_worker: bool = True) -
 
     def start_worker() -> None:
         if run_worker:
-            worker = Worker(container.services.jobs(), poll_seconds=settings.worker_poll_seconds)
+            worker = Worker(
+                container.services.jobs(), poll_seconds=settings.worker_poll_seconds,
+                reconcile=container.services.doctor().reconcile_jobs, reconcile_seconds=settings.reconcile_seconds,
+            )
             worker.start_thread()
             workers.append(worker)
 

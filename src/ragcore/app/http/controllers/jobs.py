@@ -37,7 +37,7 @@ class JobController(Controller):
         """Queue a new job for the document of a failed or cancelled job; returns the new job."""
         return JobOut.of(jobs.retry(job_id))
 
-    @get("/{job_id:str}/events", sync_to_thread=False)
+    @get("/{job_id:str}/events")
     async def events(self, job_id: str, jobs: JobService) -> ServerSentEvent:
         """Server-Sent Events: a ``progress`` event at every change, then one ``end`` event."""
         first = await anyio.to_thread.run_sync(jobs.get, job_id)  # 404 before the stream starts

@@ -1,0 +1,84 @@
+"""The doctor: finds drift between catalog, registry, job queue, vectors and blobs, and repairs it.
+
+Repairs run kind by kind, each kind detected afresh after the previous one was repaired (a recreated
+store collection then shows its ready documents as missing vectors); each repair checks its finding
+again first, so drift that went away meanwhile ends "resolved" with nothing touched.
+
+Accepted races: a blob stored by an upload that has not registered its document yet may be deleted
+as an orphan (blobs have no timestamps); a collection being created right now may get its store
+collection recreated first (create then fails with a Conflict; the next run drops the orphan).
+Documents changed less than ``stuck_after_seconds`` ago are never taken for lost jobs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from ragcore.domain import drift
+from ragcore.domain.drift import DriftReport, Finding
+from ragcore.domain.drift_repairs import DriftRepairs
+from ragcore.domain.ports import BlobStore, Clock, CollectionCatalog, DocumentRepository, JobQueue, VectorStore
+
+Step = tuple[Callable[[], list[Finding]], Callable[[Finding], Finding]]
+
+
+class DoctorService:
+    def __init__(
+        self,
+        *,
+        catalog: CollectionCatalog,
+        documents: DocumentRepository,
+        jobs: JobQueue,
+        vectors: VectorStore,
+        blobs: BlobStore,
+        clock: Clock,
+        stuck_after_seconds: float = 600.0,
+    ) -> None:
+        """``stuck_after_seconds``: how long a job may run on an expired lease, or a queued or processing
+        document may stay unchanged without a runnable job, before the doctor reports it."""
+        self._catalog = catalog
+        self._documents = documents
+        self._jobs = jobs
+        self._vectors = vectors
+        self._blobs = blobs
+        self._clock = clock
+        self._stuck_after = timedelta(seconds=stuck_after_seconds)
+        self._repairs = DriftRepairs(
+            catalog=catalog, documents=documents, jobs=jobs, vectors=vectors, blobs=blobs, clock=clock
+        )
+
+    def check(self) -> DriftReport:
+        """Every drift found (outcome "found"); changes nothing. Raises Unavailable if a store is down."""
+        return DriftReport(findings=tuple(f for detect, _ in self._steps() for f in detect()))
+
+    def repair(self) -> DriftReport:
+        """Repair every drift (stuck jobs are only reported); returns what was found and done.
+
+        Raises Unavailable if a store cannot be reached (repairs done until then stay done).
+        """
+        return DriftReport(findings=tuple(fix(f) for detect, fix in self._steps() for f in detect()))
+
+    def reconcile_jobs(self) -> list[Finding]:
+        """Requeue (or fail) documents whose job was lost and report stuck jobs: the part of ``repair``
+        for workers to run periodically. Raises Unavailable if a store cannot be reached."""
+        return [fix(f) for detect, fix in self._job_steps() for f in detect()]
+
+    def _steps(self) -> list[Step]:
+        """(detect, repair) per kind, in repair order."""
+        catalog, documents, vectors, repairs = self._catalog, self._documents, self._vectors, self._repairs
+        return [
+            (lambda: drift.orphan_store_collections(catalog, vectors), repairs.drop_collection),
+            (lambda: drift.missing_store_collections(catalog, vectors), repairs.recreate_collection),
+            (lambda: drift.orphan_vectors(catalog, documents, vectors), repairs.delete_vectors),
+            (lambda: drift.missing_vectors(catalog, documents, vectors), repairs.fail_lost_vectors),
+            (lambda: drift.orphan_blobs(documents, self._blobs), repairs.blob_deleter()),
+            *self._job_steps(),
+        ]
+
+    def _job_steps(self) -> list[Step]:
+        cutoff = self._clock.now() - self._stuck_after
+        return [
+            (lambda: drift.lost_jobs(self._documents, self._jobs, self._blobs, cutoff), self._repairs.requeue),
+            (lambda: drift.stuck_jobs(self._jobs, cutoff), lambda finding: finding),  # report only
+        ]
