@@ -122,3 +122,11 @@ def test_health_ready_and_openapi(client):
     assert set(ready.json()["checks"].values()) == {"ok"}
     paths = client.get("/schema/openapi.json").json()["paths"]
     assert {"/api/v1/collections", "/api/v1/search", "/api/v1/jobs/{job_id}"} <= set(paths)
+
+
+def test_an_upload_without_file_parts_is_422_no_files(client):
+    _create(client)
+    empty = client.post("/api/v1/collections/docs/documents")
+    only_text = client.post("/api/v1/collections/docs/documents", data={"note": "no file here"})
+    for r in (empty, only_text):
+        assert (r.status_code, r.json()["code"], r.json()["detail"]) == (422, "no_files", "no files were uploaded")

@@ -31,10 +31,12 @@ def distributed_env(tmp_path) -> dict[str, str]:
     if not chroma:
         _required("RAGCORE_TEST_CHROMA_URL is not set: no ChromaDB server (.ci/run starts one)")
     prefix = f"ragcore-it:{uuid.uuid4().hex}"
+    store_prefix = f"it{uuid.uuid4().hex[:8]}_"  # this test's collections on the shared ChromaDB server
     env = {
         "RAGCORE_DATA_DIR": str(tmp_path / "data"), "RAGCORE_REGISTRY": "redis", "RAGCORE_JOBS": "redis",
         "RAGCORE_REDIS_URL": redis_url(), "RAGCORE_REDIS_PREFIX": prefix, "RAGCORE_VECTOR_STORE": "chroma-http",
-        "RAGCORE_CHROMA_URL": chroma, "RAGCORE_WORKER_POLL_SECONDS": "0.2", "RAGCORE_LOG_LEVEL": "INFO",
+        "RAGCORE_CHROMA_URL": chroma, "RAGCORE_WORKER_POLL_SECONDS": "0.2", "RAGCORE_STORE_PREFIX": store_prefix,
+        "RAGCORE_LOG_LEVEL": "INFO",
     }
     yield env
     client = make_redis(env["RAGCORE_REDIS_URL"])

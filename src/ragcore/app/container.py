@@ -90,6 +90,7 @@ class Services(containers.DeclarativeContainer):
     collections = providers.Singleton(
         CollectionService, catalog=stores.catalog, documents=stores.documents, jobs=stores.jobs,
         vectors=stores.vectors, blobs=stores.blobs, embedder=compute.embedder, clock=stores.clock,
+        store_prefix=config.store_prefix,
     )
     documents = providers.Singleton(
         DocumentService, collections=collections, documents=stores.documents, jobs=stores.jobs,
@@ -112,7 +113,7 @@ class Services(containers.DeclarativeContainer):
     doctor = providers.Singleton(
         DoctorService, catalog=stores.catalog, documents=stores.documents, jobs=stores.jobs,
         vectors=stores.vectors, blobs=stores.blobs, clock=stores.clock,
-        stuck_after_seconds=config.stuck_after_seconds,
+        stuck_after_seconds=config.stuck_after_seconds, store_prefix=config.store_prefix,
     )
 
 

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_prefix: str = "ragcore"  # every Redis key starts with it
     chroma_url: str = "http://127.0.0.1:8001"  # used when vector_store is chroma-http
+    store_prefix: str = "rc_"  # names of this deployment's vector-store collections start with it
     catalog: Literal["sql", "memory"] = "sql"
     registry: Literal["sql", "redis", "memory"] = "sql"
     jobs: Literal["sql", "redis", "memory"] = "sql"

@@ -67,7 +67,10 @@ class CollectionService:
         blobs: BlobStore,
         embedder: Embedder,
         clock: Clock,
+        store_prefix: str = "rc_",
     ) -> None:
+        """``store_prefix`` starts every store collection name (a deployment's own namespace)."""
+        self._store_prefix = store_prefix
         self._catalog = catalog
         self._documents = documents
         self._jobs = jobs
@@ -93,7 +96,7 @@ class CollectionService:
         collection = Collection(
             id=new_id(),
             name=name,
-            store_id=f"rc_{new_id()}",
+            store_id=f"{self._store_prefix}{new_id()}",
             embedding_model=self._embedder.model_name,
             embedding_dimension=self._embedder.dimension,
             created_at=self._clock.now(),

@@ -34,10 +34,12 @@ class DoctorService:
         blobs: BlobStore,
         clock: Clock,
         stuck_after_seconds: float = 600.0,
+        store_prefix: str = "rc_",
     ) -> None:
         """``stuck_after_seconds``: how long a job may run on an expired lease, or a queued or processing
         document may stay unchanged without a runnable job, before the doctor reports it."""
         self._catalog = catalog
+        self._store_prefix = store_prefix
         self._documents = documents
         self._jobs = jobs
         self._vectors = vectors
@@ -68,7 +70,7 @@ class DoctorService:
         """(detect, repair) per kind, in repair order."""
         catalog, documents, vectors, repairs = self._catalog, self._documents, self._vectors, self._repairs
         return [
-            (lambda: drift.orphan_store_collections(catalog, vectors), repairs.drop_collection),
+            (lambda: drift.orphan_store_collections(catalog, vectors, self._store_prefix), repairs.drop_collection),
             (lambda: drift.missing_store_collections(catalog, vectors), repairs.recreate_collection),
             (lambda: drift.orphan_vectors(catalog, documents, vectors), repairs.delete_vectors),
             (lambda: drift.missing_vectors(catalog, documents, vectors), repairs.fail_lost_vectors),

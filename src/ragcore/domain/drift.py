@@ -21,7 +21,6 @@ DriftKind = Literal[
     "orphan_blob", "lost_job", "stuck_job",
 ]
 Outcome = Literal["found", "repaired", "resolved"]
-STORE_PREFIX = "rc_"  # store collections ragcore owns; any other collection is left alone
 RUNNABLE_JOB_STATUSES = ("queued", "running")
 
 
@@ -56,14 +55,15 @@ class DriftReport(msgspec.Struct, frozen=True, kw_only=True):
         return tuple(f for f in self.findings if f.outcome == "found")
 
 
-def orphan_store_collections(catalog: CollectionCatalog, vectors: VectorStore) -> list[Finding]:
-    """Store collections named ``rc_*`` that no catalog row points to (action "drop_collection")."""
+def orphan_store_collections(catalog: CollectionCatalog, vectors: VectorStore, prefix: str) -> list[Finding]:
+    """Store collections named ``<prefix>*`` (this deployment's) that no catalog row points to
+    (action "drop_collection"); other collections on a shared server are left alone."""
     known = {c.store_id for c in catalog.list()}
     return [
         Finding(kind="orphan_store_collection", ids=(sid,), detail=f"store collection {sid} has no catalog row",
                 action="drop_collection")
         for sid in sorted(vectors.collection_ids())
-        if sid.startswith(STORE_PREFIX) and sid not in known
+        if sid.startswith(prefix) and sid not in known
     ]
 
 

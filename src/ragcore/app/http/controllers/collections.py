@@ -1,11 +1,12 @@
 """/api/v1/collections"""
 
+from functools import partial
 from typing import Annotated
 
-from litestar import Controller, delete, get, post
+import anyio.to_thread
+from litestar import Controller, Request, delete, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from ragcore.app.http.schemas.collections import CollectionCreate, CollectionOut
@@ -38,17 +39,19 @@ class CollectionController(Controller):
         """Delete the collection with its documents, vectors, jobs and blobs."""
         collections.delete(name)
 
-    @post("/{name:str}/documents", status_code=HTTP_202_ACCEPTED, sync_to_thread=True)
-    def upload(
+    @post("/{name:str}/documents", status_code=HTTP_202_ACCEPTED)
+    async def upload(
         self,
         name: str,
-        data: Annotated[list[UploadFile], Body(media_type=RequestEncodingType.MULTI_PART)],
+        request: Request,
         documents: DocumentService,
         priority: Annotated[int, Parameter(ge=-100, le=100)] = 0,
     ) -> UploadOut:
-        """Upload one or more files (multipart); each gets a document and an ingestion job.
+        """Upload one or more files (multipart/form-data, any field name); each gets a document and a job.
 
-        ``priority`` (query, -100..100): higher runs first.
+        ``priority`` (query, -100..100): higher runs first. No file parts: 422 "no_files".
         """
-        files = [(f.filename or "", f.file.read()) for f in data]
-        return UploadOut(items=[UploadItem.of(a) for a in documents.upload(name, files, priority=priority)])
+        form = await request.form()  # parsed here: Litestar's typed extraction 500s on an empty form
+        files = [(f.filename or "", await f.read()) for _, f in form.multi_items() if isinstance(f, UploadFile)]
+        accepted = await anyio.to_thread.run_sync(partial(documents.upload, name, files, priority=priority))
+        return UploadOut(items=[UploadItem.of(a) for a in accepted])
