@@ -319,28 +319,28 @@ def test_purge_finished_deletes_old_ended_jobs_only(jobs: JobQueue, clock: FakeC
     assert jobs.purge_finished(clock.now() + timedelta(seconds=1)) == 4
 
 
-def test_cancel_racing_heartbeats_always_wins(jobs: JobQueue, clock: FakeClock) -> None:
+def _heartbeat_until_cancelled(jobs: JobQueue, clock: FakeClock, leased: Job, deadline: float) -> str:
+    percent = 0
+    while time.monotonic() < deadline:
+        percent = percent % 99 + 1
+        try:
+            jobs.save(_progress(leased, clock, percent), leased.lease_owner)
+        except JobCancelled:
+            return "cancelled"
+    return "never cancelled"
+
+
+@pytest.mark.parametrize("round_", range(5))
+def test_cancel_racing_heartbeats_always_wins(jobs: JobQueue, clock: FakeClock, round_: int) -> None:
     """The fence check and the write are one atomic step: no heartbeat overwrites a cancel."""
     jobs.enqueue(make(clock, "j1"))
     leased = jobs.lease("w1", 60)
+    deadline = time.monotonic() + 10
     outcome: list[str] = []
-    deadline = time.monotonic() + 30
-
-    def heartbeat() -> None:
-        percent = 0
-        while time.monotonic() < deadline:
-            percent = percent % 99 + 1
-            try:
-                jobs.save(_progress(leased, clock, percent), "w1")
-            except JobCancelled:
-                outcome.append("cancelled")
-                return
-        outcome.append("never cancelled")
-
-    thread = threading.Thread(target=heartbeat)
+    thread = threading.Thread(target=lambda: outcome.append(_heartbeat_until_cancelled(jobs, clock, leased, deadline)))
     thread.start()
-    while jobs.get("j1").progress < 5 and time.monotonic() < deadline:  # the worker is saving
-        time.sleep(0.001)
+    while jobs.get("j1").progress < 3 + round_ and time.monotonic() < deadline:  # the worker is saving
+        time.sleep(0.0005)
     cancelled = msgspec.structs.replace(leased, status="cancelled", lease_owner=None, lease_expires_at=None)
     jobs.update(cancelled)
     thread.join(timeout=60)

@@ -94,3 +94,39 @@ class FlakyVectorStore:
 
     def __getattr__(self, name):
         return getattr(self._inner, name)
+
+
+class RecordingJobQueue:
+    """Wraps a JobQueue; records every fenced ``save`` as (worker_id, progress, outcome)."""
+
+    def __init__(self, inner) -> None:
+        self._inner = inner
+        self.saves: list[tuple[str, int, str]] = []
+
+    def save(self, job, worker_id: str) -> None:
+        try:
+            self._inner.save(job, worker_id)
+        except Exception as exc:
+            self.saves.append((worker_id, job.progress, type(exc).__name__))
+            raise
+        self.saves.append((worker_id, job.progress, "saved"))
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
+class HookedVectorStore:
+    """Wraps a VectorStore; ``hook`` (if set) runs once, right after the next successful upsert."""
+
+    def __init__(self, inner) -> None:
+        self._inner = inner
+        self.hook = None
+
+    def upsert(self, store_id, chunks, embeddings) -> None:
+        self._inner.upsert(store_id, chunks, embeddings)
+        hook, self.hook = self.hook, None
+        if hook is not None:
+            hook()
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)

@@ -13,6 +13,8 @@ from ragcore.domain.ids import new_id
 from ragcore.domain.models import Chunk, Collection, Document, DocumentStatus, Job
 from ragcore.domain.ports import BlobStore, Clock, DocumentRepository, Embedder, JobQueue, Parser, VectorStore
 
+MIN_PRIORITY, MAX_PRIORITY = -100, 100
+
 
 class Accepted(msgspec.Struct, frozen=True, kw_only=True):
     """Result of an upload; ``duplicate`` is True when the same bytes were already in the collection."""
@@ -56,6 +58,8 @@ class DocumentService:
         Raises NotFound (collection), Invalid "no_files" / "empty_file" / "unsupported_format" /
         "invalid_filename", PayloadTooLarge "file_too_large", Conflict "embedding_dimension_mismatch".
         """
+        if not MIN_PRIORITY <= priority <= MAX_PRIORITY:
+            raise Invalid(f"priority must be between {MIN_PRIORITY} and {MAX_PRIORITY}", code="invalid_priority")
         collection = self._collections.get(collection_name)
         check_pinned_model(collection, self._embedder)
         if not files:

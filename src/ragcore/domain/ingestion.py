@@ -18,6 +18,8 @@ from ragcore.domain.ports import (
     VectorStore,
 )
 
+CANCELLED = "ingestion was cancelled"
+
 
 class IngestionService:
     def __init__(
@@ -74,9 +76,13 @@ class IngestionService:
                 document, status="ready", chunk_count=len(chunks), page_count=parsed.page_count,
                 blob_key=None, error_code=None, error_message=None,
             )
-        except (IngestionFailed, JobCancelled) as exc:
+        except IngestionFailed as exc:
             self._vectors.delete_document(store_id, document.id)
             self._set(document, status="failed", error_code=exc.code, error_message=exc.message)
+            raise
+        except JobCancelled:
+            self._vectors.delete_document(store_id, document.id)
+            self._set(document, status="failed", error_code="job_cancelled", error_message=CANCELLED)
             raise
         except LeaseLost:  # another worker owns the job now: its vectors must not be touched
             raise

@@ -8,7 +8,7 @@ import msgspec
 
 from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, LeaseLost, NotFound, RagCoreError
 from ragcore.domain.ids import new_id
-from ragcore.domain.ingestion import IngestionService
+from ragcore.domain.ingestion import CANCELLED, IngestionService
 from ragcore.domain.models import FINISHED_JOB_STATUSES, Job
 from ragcore.domain.ports import Clock, JobQueue
 
@@ -51,19 +51,23 @@ class JobService:
             updated_at=self._clock.now(),
         )
         self._queue.update(cancelled)
-        self._ingestion.mark_failed(job.document_id, "job_cancelled", "ingestion was cancelled")
+        self._ingestion.mark_failed(job.document_id, "job_cancelled", CANCELLED)
         return cancelled
 
     def retry(self, job_id: str, *, priority: int | None = None) -> Job:
         """Queue a new job for the document of a failed or cancelled job; returns the new job.
 
         Raises NotFound (job or document), Conflict "job_not_retryable" (queued, running or
-        succeeded), Conflict "document_bytes_gone" (the upload is no longer stored).
+        succeeded), "job_superseded" (not the document's latest job), "document_bytes_gone" (the
+        upload is no longer stored).
         """
         job = self.get(job_id)
         if job.status not in ("failed", "cancelled"):
             raise Conflict(f"job {job_id!r} is {job.status}; only failed or cancelled jobs are retried",
                            code="job_not_retryable")
+        latest = self._queue.latest_for_document(job.document_id)
+        if latest is not None and latest.id != job.id:
+            raise Conflict(f"job {job_id!r} was already retried as job {latest.id!r}", code="job_superseded")
         self._ingestion.reset(job.document_id)
         now = self._clock.now()
         new = Job(
