@@ -65,9 +65,9 @@ class JobService:
         if job.status not in ("failed", "cancelled"):
             raise Conflict(f"job {job_id!r} is {job.status}; only failed or cancelled jobs are retried",
                            code="job_not_retryable")
-        latest = self._queue.latest_for_document(job.document_id)
-        if latest is not None and latest.id != job.id:
-            raise Conflict(f"job {job_id!r} was already retried as job {latest.id!r}", code="job_superseded")
+        others = [j for j in self._queue.list(document_id=job.document_id) if j.id != job.id]
+        if any(j.status in ("queued", "running", "succeeded") or j.created_at > job.created_at for j in others):
+            raise Conflict(f"the document of job {job_id!r} already has a newer job", code="job_superseded")
         self._ingestion.reset(job.document_id)
         now = self._clock.now()
         new = Job(
