@@ -6,7 +6,7 @@ import msgspec
 import pytest
 
 from ragcore.domain.errors import Conflict, NotFound
-from ragcore.domain.models import Document
+from ragcore.domain.models import Document, DocumentMetadata
 from ragcore.domain.ports import DocumentRepository
 
 T0 = datetime(2025, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
@@ -29,6 +29,16 @@ def test_add_then_get_returns_equal_document(documents: DocumentRepository) -> N
     documents.add(document)
     assert documents.get("d1") == document
     assert documents.get("d1").updated_at.tzinfo == UTC
+
+
+def test_metadata_round_trips(documents: DocumentRepository) -> None:
+    extracted = DocumentMetadata(title="Ducks", summary="About ducks.", keywords=("duck", "mallard"))
+    user = {"team": "biology", "year": 2024, "score": 0.5, "public": True, "note": "ünïcode ✓"}
+    document = make("d1", user_metadata=user, extracted=extracted)
+    documents.add(document)
+    assert documents.get("d1") == document
+    documents.update(msgspec.structs.replace(document, extracted=None, user_metadata={}))
+    assert (documents.get("d1").extracted, documents.get("d1").user_metadata) == (None, {})
 
 
 def test_get_unknown_returns_none(documents: DocumentRepository) -> None:

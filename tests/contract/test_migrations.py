@@ -14,7 +14,7 @@ from ragcore.adapters.sql.migrate import alembic_config
 from ragcore.adapters.sql.schema import metadata
 from ragcore.domain.errors import Unavailable
 
-HEAD = "0002"
+HEAD = "0003"
 
 
 def _diff(url: str) -> list:

@@ -28,8 +28,23 @@ class CollectionStats(msgspec.Struct, frozen=True, kw_only=True):
     bytes: int
 
 
+MetadataValue = str | int | float | bool
+
+
+class DocumentMetadata(msgspec.Struct, frozen=True, kw_only=True):
+    """What metadata extraction found in a document's text."""
+
+    title: str | None = None
+    summary: str | None = None
+    keywords: tuple[str, ...] = ()
+
+
 class Document(msgspec.Struct, frozen=True, kw_only=True):
-    """A registry entry. ``sha256`` is the hex digest of the uploaded bytes; ``size_bytes`` in bytes."""
+    """A registry entry. ``sha256`` is the hex digest of the uploaded bytes; ``size_bytes`` in bytes.
+
+    ``user_metadata``: flat key -> value pairs given at upload; ``extracted``: title, summary and
+    keywords found by metadata extraction (None until it ran).
+    """
 
     id: str
     collection_id: str
@@ -43,6 +58,8 @@ class Document(msgspec.Struct, frozen=True, kw_only=True):
     page_count: int | None = None
     error_code: str | None = None
     error_message: str | None = None
+    user_metadata: dict[str, MetadataValue] = {}
+    extracted: DocumentMetadata | None = None
     created_at: datetime
     updated_at: datetime
 

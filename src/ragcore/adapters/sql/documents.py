@@ -10,7 +10,7 @@ from ragcore.adapters.sql.engine import transaction
 from ragcore.adapters.sql.retry import retry_conflicts
 from ragcore.adapters.sql.schema import DocumentRow
 from ragcore.domain.errors import Conflict, NotFound
-from ragcore.domain.models import Document, DocumentStatus
+from ragcore.domain.models import Document, DocumentMetadata, DocumentStatus
 
 # Ids per IN (...) query, well below every backend's bound-parameter limit.
 _ID_BATCH = 500
@@ -18,7 +18,19 @@ _NO_SYNC = {"synchronize_session": False}
 
 
 def _to_model(row: DocumentRow) -> Document:
-    return Document(**{field: getattr(row, field) for field in Document.__struct_fields__})
+    fields = {field: getattr(row, field) for field in Document.__struct_fields__}
+    fields["user_metadata"] = fields["user_metadata"] or {}
+    if fields["extracted"] is not None:
+        fields["extracted"] = msgspec.convert(fields["extracted"], DocumentMetadata)
+    return Document(**fields)
+
+
+def _to_row(document: Document) -> dict:
+    """Column values; the nested metadata goes into JSON columns as plain dicts."""
+    values = msgspec.structs.asdict(document)
+    values["user_metadata"] = dict(document.user_metadata)
+    values["extracted"] = None if document.extracted is None else msgspec.to_builtins(document.extracted)
+    return values
 
 
 def _duplicate(document: Document | None) -> Conflict:
@@ -49,7 +61,7 @@ class SqlDocumentRepository:
         """Insert all in one transaction, or none; raises Conflict(code="duplicate_document")."""
         if not documents:
             return
-        rows = [msgspec.structs.asdict(document) for document in documents]
+        rows = [_to_row(document) for document in documents]
         try:
             with transaction(self._engine) as session:
                 session.execute(insert(DocumentRow), rows)
@@ -91,7 +103,7 @@ class SqlDocumentRepository:
 
     @retry_conflicts
     def update(self, document: Document) -> None:
-        values = msgspec.structs.asdict(document)
+        values = _to_row(document)
         statement = update(DocumentRow).where(DocumentRow.id == document.id).values(**values)
         try:
             with transaction(self._engine) as session:
