@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ragcore.adapters.compute.docling_parser import SUPPORTED_FORMATS
+from ragcore.adapters.compute.formats import SUPPORTED_FORMATS
 from ragcore.domain.errors import IngestionFailed, Invalid, Unavailable
 
 FORMATS = {  # every file of MANIFEST.md with its expected format

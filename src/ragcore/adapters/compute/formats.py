@@ -1,0 +1,55 @@
+"""Which upload formats ragcore reads, decided by extension and checked against the content."""
+
+from pathlib import Path
+
+from ragcore.domain.errors import Invalid
+
+SUPPORTED_FORMATS = ("pdf", "docx", "pptx", "xlsx", "html", "md", "asciidoc", "csv", "txt")
+_BY_EXTENSION = {
+    "pdf": "pdf", "docx": "docx", "pptx": "pptx", "xlsx": "xlsx", "html": "html", "htm": "html",
+    "xhtml": "html", "md": "md", "markdown": "md", "adoc": "asciidoc", "asciidoc": "asciidoc",
+    "asc": "asciidoc", "csv": "csv", "txt": "txt", "text": "txt",
+}
+
+
+def detect_format(data: bytes, filename: str) -> str:
+    """One of SUPPORTED_FORMATS, from the extension checked against the content (``filetype``).
+
+    Raises Invalid(code="unsupported_format") for an unknown extension or content that does not
+    match it (a ".pdf" that is no PDF, binary or non-UTF-8 bytes named ".txt", ...).
+    """
+    fmt = _BY_EXTENSION.get(Path(filename).suffix.lower().lstrip("."))
+    if fmt is None:
+        raise _unsupported(filename, "its file extension is not supported")
+    problem = _content_problem(fmt, data)
+    if problem:
+        raise _unsupported(filename, problem)
+    return fmt
+
+
+def _content_problem(fmt: str, data: bytes) -> str | None:
+    """Why ``data`` is not a ``fmt`` file, or None. PDF: a ``%PDF-`` header in the first KiB (as
+    readers allow); other formats: sniffed with ``filetype``; text: no NUL bytes, UTF-8 but HTML."""
+    import filetype
+
+    kind = filetype.guess(data[:8192])
+    found = kind.extension if kind else None
+    if fmt == "pdf":
+        return None if b"%PDF-" in data[:1024] else "its content is not a PDF"
+    if fmt in ("docx", "pptx", "xlsx"):  # OOXML is a ZIP; filetype names the kind when it can
+        return None if found in (fmt, "zip") else f"its content is not a {fmt.upper()} file"
+    if found is not None or b"\x00" in data:
+        return f"its content is binary ({found or 'NUL bytes'}), not {fmt} text"
+    if fmt != "html":  # HTML declares its own charset; the other text formats are read as UTF-8
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return "its content is not UTF-8 text (save it as UTF-8)"
+    return None
+
+
+def _unsupported(filename: str, reason: str) -> Invalid:
+    return Invalid(
+        f"{filename!r} is not supported: {reason}. Supported formats: {', '.join(SUPPORTED_FORMATS)}.",
+        code="unsupported_format",
+    )
