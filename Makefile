@@ -29,7 +29,7 @@ serve: install
 
 lint: install
 	$(BIN)/lint-imports
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 
 test: install lint
 	$(BIN)/pytest

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.llm_fixtures import llm_server, scripted_llm  # noqa: F401  (the scripted LLM server process)
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -40,3 +42,14 @@ def parser():
     from ragcore.adapters.compute.docling_parser import DoclingParser
 
     return DoclingParser()
+
+
+@pytest.fixture(scope="session")
+def compute_server(tmp_path_factory):
+    """One real ``ragcore compute serve`` process for the whole session (started on first use)."""
+    from tests.compute_server import ComputeServer
+
+    server = ComputeServer(tmp_path_factory.mktemp("compute") / "compute.log")
+    server.start()
+    yield server
+    server.stop()

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from ragcore.adapters.memory import MemoryCollectionCatalog, MemoryDocumentRepository, MemoryJobQueue
+from ragcore.adapters.memory_keywords import MemoryKeywordIndex
 from ragcore.adapters.memory_vectors import MemoryBlobStore, MemoryVectorStore
 from ragcore.domain.collections import CollectionService
 from ragcore.domain.doctor import DoctorService
@@ -15,14 +16,17 @@ from ragcore.domain.search import SearchService
 from tests.unit.fakes import FakeChunker, FakeEmbedder, FakeParser, FixedClock
 
 
-def build(vectors=None, max_upload_bytes: int = 1000) -> SimpleNamespace:
+def build(vectors=None, max_upload_bytes: int = 1000, keywords=None) -> SimpleNamespace:
     clock = FixedClock()
     s = SimpleNamespace(
         clock=clock, catalog=MemoryCollectionCatalog(), documents=MemoryDocumentRepository(),
         jobs=MemoryJobQueue(clock), vectors=vectors or MemoryVectorStore(), blobs=MemoryBlobStore(),
+        keywords=keywords or MemoryKeywordIndex(),
         parser=FakeParser(), chunker=FakeChunker(), embedder=FakeEmbedder(),
     )
-    stores = dict(documents=s.documents, vectors=s.vectors, blobs=s.blobs, embedder=s.embedder, clock=clock)
+    stores = dict(
+        documents=s.documents, vectors=s.vectors, keywords=s.keywords, blobs=s.blobs, embedder=s.embedder, clock=clock
+    )
     s.collection_service = CollectionService(catalog=s.catalog, jobs=s.jobs, **stores)
     s.document_service = DocumentService(
         collections=s.collection_service, jobs=s.jobs, parser=s.parser, max_upload_bytes=max_upload_bytes, **stores
@@ -32,11 +36,12 @@ def build(vectors=None, max_upload_bytes: int = 1000) -> SimpleNamespace:
     )
     s.job_service = JobService(queue=s.jobs, ingestion=s.ingestion, clock=clock, lease_seconds=30)
     s.search_service = SearchService(
-        collections=s.collection_service, documents=s.documents, vectors=s.vectors, embedder=s.embedder
+        collections=s.collection_service, documents=s.documents, vectors=s.vectors, keywords=s.keywords,
+        embedder=s.embedder, default_mode="dense",
     )
     s.doctor = DoctorService(
         catalog=s.catalog, documents=s.documents, jobs=s.jobs, vectors=s.vectors, blobs=s.blobs, clock=clock,
-        stuck_after_seconds=60,
+        stuck_after_seconds=60, keywords=s.keywords,
     )
     return s
 

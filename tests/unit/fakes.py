@@ -130,3 +130,20 @@ class HookedVectorStore:
 
     def __getattr__(self, name):
         return getattr(self._inner, name)
+
+
+class FlakyKeywordIndex:
+    """Wraps a KeywordIndex; the first ``failures`` calls of ``index`` raise Unavailable."""
+
+    def __init__(self, inner, failures: int) -> None:
+        self._inner = inner
+        self.failures = failures
+
+    def index(self, store_id, chunks) -> None:
+        if self.failures > 0:
+            self.failures -= 1
+            raise Unavailable("the keyword index is down", code="keyword_index_unavailable")
+        self._inner.index(store_id, chunks)
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)

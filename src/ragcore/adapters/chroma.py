@@ -159,8 +159,11 @@ class ChromaVectorStore:
         rows = zip(found["ids"], found["documents"], found["metadatas"], strict=True)
         return sorted((_to_chunk(*row) for row in rows), key=lambda c: c.index)
 
-    def query(self, store_id: str, embedding: Sequence[float], top_k: int) -> list[SearchHit]:
-        """Up to ``top_k`` nearest chunks, best first, score = 1 - cosine distance.
+    def query(
+        self, store_id: str, embedding: Sequence[float], top_k: int, document_ids: frozenset[str] | None = None
+    ) -> list[SearchHit]:
+        """Up to ``top_k`` nearest chunks (of ``document_ids`` only, when given), best first,
+        score = 1 - cosine distance.
 
         Raises NotFound "store_collection_not_found", Conflict "embedding_dimension_mismatch",
         Invalid "invalid_top_k" (below 1).
@@ -171,11 +174,13 @@ class ChromaVectorStore:
             collection = self._get(store_id)
             _check_dimension([embedding], collection.metadata["dimension"])
             n_results = min(top_k, collection.count())  # Chroma rejects n_results=0
-            if n_results == 0:
+            if n_results == 0 or document_ids is not None and not document_ids:
                 return []
+            where = None if document_ids is None else {"document_id": {"$in": sorted(document_ids)}}
             found = collection.query(
                 query_embeddings=[[float(x) for x in embedding]],
                 n_results=n_results,
+                where=where,
                 include=[*_INCLUDE, "distances"],
             )
         rows = zip(

@@ -92,15 +92,21 @@ class MemoryVectorStore:
             found = [c for c, _ in self._get(store_id).records.values() if c.document_id == document_id]
         return sorted(found, key=lambda c: c.index)
 
-    def query(self, store_id: str, embedding: Sequence[float], top_k: int) -> list[SearchHit]:
-        """Best first, score = cosine similarity. Raises NotFound "store_collection_not_found",
-        Conflict "embedding_dimension_mismatch", Invalid "invalid_top_k"."""
+    def query(
+        self, store_id: str, embedding: Sequence[float], top_k: int, document_ids: frozenset[str] | None = None
+    ) -> list[SearchHit]:
+        """Best first (of ``document_ids`` only, when given), score = cosine similarity. Raises NotFound
+        "store_collection_not_found", Conflict "embedding_dimension_mismatch", Invalid "invalid_top_k"."""
         if top_k < 1:
             raise Invalid(f"top_k must be at least 1, not {top_k}", code="invalid_top_k")
         with self._lock:
             collection = self._get(store_id)
             _check_dimension(embedding, collection.dimension)
-            hits = [SearchHit(chunk=c, score=_cosine(embedding, v)) for c, v in collection.records.values()]
+            hits = [
+                SearchHit(chunk=c, score=_cosine(embedding, v))
+                for c, v in collection.records.values()
+                if document_ids is None or c.document_id in document_ids
+            ]
         hits.sort(key=lambda h: (-h.score, h.chunk.id))
         return hits[:top_k]
 

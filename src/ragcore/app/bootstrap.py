@@ -10,7 +10,7 @@ def bootstrap(settings: Settings | None = None, *, log_level: str | None = None)
     settings = settings or Settings()
     configure(log_level or settings.log_level)
     settings.ensure_dirs()
-    if "sql" in (settings.catalog, settings.registry, settings.jobs):
+    if "sql" in (settings.catalog, settings.registry, settings.jobs, settings.keyword_index):
         from ragcore.adapters.sql.migrate import upgrade
 
         upgrade(settings.sql_url)

@@ -6,12 +6,15 @@ container is cheap; the first call that needs a model or a store pays for it, on
 
 from dependency_injector import containers, providers
 
-from ragcore.adapters import memory, memory_vectors
+from ragcore.adapters import memory, memory_keywords, memory_vectors
 from ragcore.adapters.blobs import FilesystemBlobStore
 from ragcore.adapters.chroma import ChromaVectorStore
 from ragcore.adapters.clock import SystemClock
 from ragcore.adapters.compute.docling_parser import DoclingParser
+from ragcore.adapters.compute.http_client import ComputeHttpClient
+from ragcore.adapters.compute.keyword_metadata import KeywordMetadataExtractor
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
+from ragcore.adapters.compute.remote import HttpChunker, HttpEmbedder, HttpMetadataExtractor, HttpParser
 from ragcore.adapters.compute.sentence_embedder import SentenceTransformerEmbedder
 from ragcore.adapters.redis.client import make_redis
 from ragcore.adapters.redis.jobs import RedisJobQueue
@@ -20,10 +23,14 @@ from ragcore.adapters.sql.catalog import SqlCollectionCatalog
 from ragcore.adapters.sql.documents import SqlDocumentRepository
 from ragcore.adapters.sql.engine import make_engine
 from ragcore.adapters.sql.jobs import SqlJobQueue
+from ragcore.adapters.sql.keywords import SqlKeywordIndex
+from ragcore.app.language_container import Language
 from ragcore.app.settings import Settings
+from ragcore.domain.answers import AnswerService
 from ragcore.domain.collections import CollectionService
 from ragcore.domain.doctor import DoctorService
 from ragcore.domain.documents import DocumentService
+from ragcore.domain.fusion import Fusion
 from ragcore.domain.ingestion import IngestionService
 from ragcore.domain.jobs import JobService
 from ragcore.domain.search import SearchService
@@ -62,15 +69,29 @@ class Stores(containers.DeclarativeContainer):
         filesystem=providers.Singleton(FilesystemBlobStore, config.blob_path),
         memory=providers.Singleton(memory_vectors.MemoryBlobStore),
     )
+    keywords = providers.Selector(
+        config.keyword_index,
+        sql=providers.Singleton(SqlKeywordIndex, engine),
+        memory=providers.Singleton(memory_keywords.MemoryKeywordIndex),
+    )
 
 
 class Compute(containers.DeclarativeContainer):
+    """In-process adapters (``compute=local``) or clients of the compute service (``remote``)."""
+
     config = providers.Configuration()
+    client = providers.Singleton(
+        ComputeHttpClient, config.compute_urls, timeout_seconds=config.compute_timeout_seconds,
+        retries=config.compute_retries,
+    )
     embedder = providers.Selector(
         config.compute,
         local=providers.Singleton(SentenceTransformerEmbedder, batch_size=config.embed_batch_size),
+        remote=providers.Singleton(HttpEmbedder, client),
     )
-    parser = providers.Selector(config.compute, local=providers.Singleton(DoclingParser))
+    parser = providers.Selector(
+        config.compute, local=providers.Singleton(DoclingParser), remote=providers.Singleton(HttpParser, client)
+    )
     chunker = providers.Selector(
         config.compute,
         local=providers.Singleton(
@@ -80,6 +101,14 @@ class Compute(containers.DeclarativeContainer):
             chunk_size=config.chunk_size,
             chunk_overlap=config.chunk_overlap,
         ),
+        remote=providers.Singleton(
+            HttpChunker, client, chunk_size=config.chunk_size, chunk_overlap=config.chunk_overlap
+        ),
+    )
+    metadata = providers.Selector(
+        config.compute,
+        local=providers.Singleton(KeywordMetadataExtractor),
+        remote=providers.Singleton(HttpMetadataExtractor, client),
     )
 
 
@@ -87,20 +116,23 @@ class Services(containers.DeclarativeContainer):
     config = providers.Configuration()
     stores = providers.DependenciesContainer()
     compute = providers.DependenciesContainer()
+    language = providers.DependenciesContainer()
     collections = providers.Singleton(
         CollectionService, catalog=stores.catalog, documents=stores.documents, jobs=stores.jobs,
-        vectors=stores.vectors, blobs=stores.blobs, embedder=compute.embedder, clock=stores.clock,
-        store_prefix=config.store_prefix,
+        vectors=stores.vectors, keywords=stores.keywords, blobs=stores.blobs, embedder=compute.embedder,
+        clock=stores.clock, store_prefix=config.store_prefix,
     )
     documents = providers.Singleton(
         DocumentService, collections=collections, documents=stores.documents, jobs=stores.jobs,
-        blobs=stores.blobs, vectors=stores.vectors, parser=compute.parser, embedder=compute.embedder,
-        clock=stores.clock, max_upload_bytes=config.max_upload_bytes, max_attempts=config.max_attempts,
+        blobs=stores.blobs, vectors=stores.vectors, keywords=stores.keywords, parser=compute.parser,
+        embedder=compute.embedder, clock=stores.clock, max_upload_bytes=config.max_upload_bytes,
+        max_attempts=config.max_attempts,
     )
     ingestion = providers.Singleton(
         IngestionService, collections=collections, documents=stores.documents, blobs=stores.blobs,
-        vectors=stores.vectors, parser=compute.parser, chunker=compute.chunker, embedder=compute.embedder,
-        clock=stores.clock, embed_batch_size=config.embed_batch_size,
+        vectors=stores.vectors, keywords=stores.keywords, parser=compute.parser, chunker=compute.chunker,
+        embedder=compute.embedder, clock=stores.clock, embed_batch_size=config.embed_batch_size,
+        metadata=language.metadata,
     )
     jobs = providers.Singleton(
         JobService, queue=stores.jobs, ingestion=ingestion, clock=stores.clock,
@@ -108,12 +140,20 @@ class Services(containers.DeclarativeContainer):
     )
     search = providers.Singleton(
         SearchService, collections=collections, documents=stores.documents, vectors=stores.vectors,
-        embedder=compute.embedder,
+        keywords=stores.keywords, embedder=compute.embedder, default_mode=config.search_mode,
+        fusion=providers.Factory(
+            Fusion, k=config.fusion_k, dense_weight=config.fusion_dense_weight,
+            keyword_weight=config.fusion_keyword_weight, candidates=config.fusion_candidates,
+        ),
+    )
+    answers = providers.Singleton(
+        AnswerService, search=search, llm=language.model, prompts=language.answer_prompts,
+        max_answer_tokens=config.llm_max_answer_tokens,
     )
     doctor = providers.Singleton(
         DoctorService, catalog=stores.catalog, documents=stores.documents, jobs=stores.jobs,
         vectors=stores.vectors, blobs=stores.blobs, clock=stores.clock,
-        stuck_after_seconds=config.stuck_after_seconds, store_prefix=config.store_prefix,
+        stuck_after_seconds=config.stuck_after_seconds, store_prefix=config.store_prefix, keywords=stores.keywords,
     )
 
 
@@ -121,7 +161,8 @@ class Container(containers.DeclarativeContainer):
     config = providers.Configuration()
     stores = providers.Container(Stores, config=config)
     compute = providers.Container(Compute, config=config)
-    services = providers.Container(Services, config=config, stores=stores, compute=compute)
+    language = providers.Container(Language, config=config, compute=compute)
+    services = providers.Container(Services, config=config, stores=stores, compute=compute, language=language)
 
 
 def build_container(settings: Settings | None = None) -> Container:

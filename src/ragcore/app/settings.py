@@ -4,11 +4,19 @@ Precedence: init arguments > environment > YAML file (``RAGCORE_CONFIG``) > defa
 Defaults are the embedded single-box setup under ``RAGCORE_DATA_DIR`` (``./.ragcore``).
 """
 
+import json
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
+from pydantic import field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
 
 
 class Settings(BaseSettings):
@@ -25,10 +33,20 @@ class Settings(BaseSettings):
     jobs: Literal["sql", "redis", "memory"] = "sql"
     vector_store: Literal["chroma", "chroma-http", "memory"] = "chroma"
     blob_store: Literal["filesystem", "memory"] = "filesystem"
-    compute: Literal["local"] = "local"
+    keyword_index: Literal["sql", "memory"] = "sql"  # BM25 keyword search; sql works across processes
+    compute: Literal["local", "remote"] = "local"  # remote: the compute service at compute_urls
+    compute_urls: Annotated[list[str], NoDecode] = []  # base URLs; env: comma-separated or a JSON list
+    compute_timeout_seconds: float = 120.0  # per compute request (connect: at most 5 s)
+    compute_retries: int = 3  # extra rounds over every URL, with exponential backoff, before compute_unavailable
 
     chunk_size: int = 254  # tokens; clamped to the embedder's max_seq_length - 2
     chunk_overlap: int = 32  # tokens
+    # Search (chosen on SciFact train queries, see docs/retrieval.md)
+    search_mode: Literal["dense", "keyword", "hybrid"] = "hybrid"  # mode of searches that name none
+    fusion_k: float = 60.0  # reciprocal rank fusion: score = sum of weight / (k + rank)
+    fusion_dense_weight: float = 1.0
+    fusion_keyword_weight: float = 1.0
+    fusion_candidates: int = 100  # hits each run contributes to hybrid fusion
     embed_batch_size: int = 32
     max_upload_bytes: int = 100 * 1024 * 1024
     lease_seconds: float = 60.0
@@ -39,6 +57,35 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
+
+    # Language model for answers and metadata extraction: any OpenAI-compatible server (docs/answers.md)
+    llm: Literal["openai", "none"] = "openai"  # none: answers are 503 llm_unavailable unless extractive
+    llm_base_url: str = "http://localhost:1234/v1"  # LM Studio; Ollama: http://localhost:11434/v1
+    llm_model: str | None = None  # unset: the first model the server lists
+    llm_api_key: str | None = None
+    llm_timeout_seconds: float = 60.0  # per request; for a stream, between two chunks
+    llm_max_retries: int = 2  # on connection errors, 408, 409, 429 and 5xx, with backoff
+    llm_context_tokens: int = 4096  # the model's context window: prompt + answer
+    llm_max_answer_tokens: int = 512  # reserved for the answer within the context window
+    llm_chars_per_token: float = 3.0  # token estimate: ceil(characters / this); low = conservative
+    llm_temperature: float = 0.2
+
+    @field_validator("compute_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        """``a,b`` or ``["a", "b"]`` (env) or a YAML list -> list of non-empty URLs."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [url.strip() for url in text.split(",") if url.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _remote_compute_needs_urls(self) -> "Settings":
+        if self.compute == "remote" and not self.compute_urls:
+            raise ValueError("RAGCORE_COMPUTE=remote needs RAGCORE_COMPUTE_URLS (comma-separated base URLs)")
+        return self
 
     @classmethod
     def settings_customise_sources(

@@ -14,6 +14,7 @@ from ragcore.domain.ports import (
     DocumentRepository,
     Embedder,
     JobQueue,
+    KeywordIndex,
     VectorStore,
 )
 
@@ -64,6 +65,7 @@ class CollectionService:
         documents: DocumentRepository,
         jobs: JobQueue,
         vectors: VectorStore,
+        keywords: KeywordIndex,
         blobs: BlobStore,
         embedder: Embedder,
         clock: Clock,
@@ -75,12 +77,16 @@ class CollectionService:
         self._documents = documents
         self._jobs = jobs
         self._vectors = vectors
+        self._keywords = keywords
         self._blobs = blobs
         self._embedder = embedder
         self._clock = clock
 
-    def create(self, name: str, *, embedding_dimension: int | None = None) -> Collection:
-        """Create a collection pinned to the configured embedder.
+    def create(
+        self, name: str, *, embedding_dimension: int | None = None, extract_metadata: bool = False
+    ) -> Collection:
+        """Create a collection pinned to the configured embedder; ``extract_metadata`` turns on the
+        metadata stage of its ingestion.
 
         Raises Invalid (name), Conflict "collection_exists" or "embedding_dimension_mismatch".
         The catalog row is written first (its unique name decides races); the store collection
@@ -100,6 +106,7 @@ class CollectionService:
             embedding_model=self._embedder.model_name,
             embedding_dimension=self._embedder.dimension,
             created_at=self._clock.now(),
+            extract_metadata=extract_metadata,
         )
         self._catalog.add(collection)
         try:
@@ -134,9 +141,10 @@ class CollectionService:
         return CollectionStats(collection=collection, documents=documents, chunks=chunks, bytes=size)
 
     def delete(self, name: str) -> None:
-        """Remove the collection, its vectors, documents, jobs and blobs."""
+        """Remove the collection, its vectors, keyword index, documents, jobs and blobs."""
         collection = self.get(name)
         self._vectors.drop_collection(collection.store_id)
+        self._keywords.drop(collection.store_id)
         for doc in self._documents.list(collection_id=collection.id):
             if doc.blob_key:
                 self._blobs.delete(doc.blob_key)

@@ -18,7 +18,15 @@ from datetime import timedelta
 from ragcore.domain import drift
 from ragcore.domain.drift import DriftReport, Finding
 from ragcore.domain.drift_repairs import DriftRepairs
-from ragcore.domain.ports import BlobStore, Clock, CollectionCatalog, DocumentRepository, JobQueue, VectorStore
+from ragcore.domain.ports import (
+    BlobStore,
+    Clock,
+    CollectionCatalog,
+    DocumentRepository,
+    JobQueue,
+    KeywordIndex,
+    VectorStore,
+)
 
 Step = tuple[Callable[[], list[Finding]], Callable[[Finding], Finding]]
 
@@ -35,9 +43,11 @@ class DoctorService:
         clock: Clock,
         stuck_after_seconds: float = 600.0,
         store_prefix: str = "rc_",
+        keywords: KeywordIndex | None = None,
     ) -> None:
         """``stuck_after_seconds``: how long a job may run on an expired lease, or a queued or processing
-        document may stay unchanged without a runnable job, before the doctor reports it."""
+        document may stay unchanged without a runnable job, before the doctor reports it. ``keywords``:
+        the keyword index, cleaned wherever vectors are (None: not touched)."""
         self._catalog = catalog
         self._store_prefix = store_prefix
         self._documents = documents
@@ -47,7 +57,8 @@ class DoctorService:
         self._clock = clock
         self._stuck_after = timedelta(seconds=stuck_after_seconds)
         self._repairs = DriftRepairs(
-            catalog=catalog, documents=documents, jobs=jobs, vectors=vectors, blobs=blobs, clock=clock
+            catalog=catalog, documents=documents, jobs=jobs, vectors=vectors, blobs=blobs, clock=clock,
+            keywords=keywords,
         )
 
     def check(self) -> DriftReport:

@@ -10,8 +10,18 @@ import msgspec
 from ragcore.domain.collections import CollectionService, check_pinned_model
 from ragcore.domain.errors import Conflict, Invalid, NotFound, PayloadTooLarge
 from ragcore.domain.ids import new_id
-from ragcore.domain.models import Chunk, Collection, Document, DocumentStatus, Job
-from ragcore.domain.ports import BlobStore, Clock, DocumentRepository, Embedder, JobQueue, Parser, VectorStore
+from ragcore.domain.metadata import validate_user_metadata
+from ragcore.domain.models import Chunk, Collection, Document, DocumentStatus, Job, MetadataValue
+from ragcore.domain.ports import (
+    BlobStore,
+    Clock,
+    DocumentRepository,
+    Embedder,
+    JobQueue,
+    KeywordIndex,
+    Parser,
+    VectorStore,
+)
 
 MIN_PRIORITY, MAX_PRIORITY = -100, 100
 
@@ -33,6 +43,7 @@ class DocumentService:
         jobs: JobQueue,
         blobs: BlobStore,
         vectors: VectorStore,
+        keywords: KeywordIndex,
         parser: Parser,
         embedder: Embedder,
         clock: Clock,
@@ -44,28 +55,35 @@ class DocumentService:
         self._jobs = jobs
         self._blobs = blobs
         self._vectors = vectors
+        self._keywords = keywords
         self._parser = parser
         self._embedder = embedder
         self._clock = clock
         self._max_upload_bytes = max_upload_bytes
         self._max_attempts = max_attempts
 
-    def upload(self, collection_name: str, files: Sequence[tuple[str, bytes]], *, priority: int = 0) -> list[Accepted]:
+    def upload(
+        self, collection_name: str, files: Sequence[tuple[str, bytes]], *, priority: int = 0,
+        metadata: object = None,
+    ) -> list[Accepted]:
         """Validate every file, then store each blob, register it ``queued`` and enqueue its job
-        (``priority``: higher runs first).
+        (``priority``: higher runs first; ``metadata``: user metadata of every new document, a flat
+        JSON object, see domain/metadata.py). A duplicate keeps its existing metadata.
 
         All files are checked before anything is stored, so a bad file stores nothing.
         Raises NotFound (collection), Invalid "no_files" / "empty_file" / "unsupported_format" /
-        "invalid_filename", PayloadTooLarge "file_too_large", Conflict "embedding_dimension_mismatch".
+        "invalid_filename" / "invalid_metadata", PayloadTooLarge "file_too_large", Conflict
+        "embedding_dimension_mismatch".
         """
         if not MIN_PRIORITY <= priority <= MAX_PRIORITY:
             raise Invalid(f"priority must be between {MIN_PRIORITY} and {MAX_PRIORITY}", code="invalid_priority")
+        user_metadata = {} if metadata is None else validate_user_metadata(metadata)
         collection = self._collections.get(collection_name)
         check_pinned_model(collection, self._embedder)
         if not files:
             raise Invalid("no files were uploaded", code="no_files")
         checked = [(*self._check(filename, data), data) for filename, data in files]
-        return [self._store(collection, name, kind, data, priority) for name, kind, data in checked]
+        return [self._store(collection, name, kind, data, priority, user_metadata) for name, kind, data in checked]
 
     def _check(self, filename: str, data: bytes) -> tuple[str, str]:
         filename = _clean_filename(filename)
@@ -78,7 +96,10 @@ class DocumentService:
             )
         return filename, self._parser.detect_format(data, filename)
 
-    def _store(self, collection: Collection, filename: str, content_type: str, data: bytes, priority: int) -> Accepted:
+    def _store(
+        self, collection: Collection, filename: str, content_type: str, data: bytes, priority: int,
+        user_metadata: dict[str, MetadataValue],
+    ) -> Accepted:
         sha256 = hashlib.sha256(data).hexdigest()
         existing = self._documents.find_by_sha256(collection.id, sha256)
         if existing is not None:
@@ -87,7 +108,7 @@ class DocumentService:
         document = Document(
             id=new_id(), collection_id=collection.id, filename=filename, content_type=content_type,
             size_bytes=len(data), sha256=sha256, blob_key=self._blobs.put(data), status="queued",
-            created_at=now, updated_at=now,
+            user_metadata=dict(user_metadata), created_at=now, updated_at=now,
         )
         try:
             self._documents.add(document)
@@ -129,9 +150,11 @@ class DocumentService:
         return self._vectors.chunks(self._store_id(document), document.id)
 
     def delete(self, document_id: str) -> None:
-        """Remove vectors first, then blob, job records and registry entry."""
+        """Remove vectors and keyword entries first, then blob, job records and registry entry."""
         document = self.get(document_id)
-        self._vectors.delete_document(self._store_id(document), document.id)
+        store_id = self._store_id(document)
+        self._vectors.delete_document(store_id, document.id)
+        self._keywords.delete_document(store_id, document.id)
         if document.blob_key:
             self._blobs.delete(document.blob_key)
         self._jobs.remove_for_document(document.id)

@@ -16,7 +16,15 @@ from ragcore.domain.drift import Finding
 from ragcore.domain.errors import Conflict, NotFound
 from ragcore.domain.ids import new_id
 from ragcore.domain.models import Document, Job
-from ragcore.domain.ports import BlobStore, Clock, CollectionCatalog, DocumentRepository, JobQueue, VectorStore
+from ragcore.domain.ports import (
+    BlobStore,
+    Clock,
+    CollectionCatalog,
+    DocumentRepository,
+    JobQueue,
+    KeywordIndex,
+    VectorStore,
+)
 
 
 class DriftRepairs:
@@ -29,7 +37,10 @@ class DriftRepairs:
         vectors: VectorStore,
         blobs: BlobStore,
         clock: Clock,
+        keywords: KeywordIndex | None = None,
     ) -> None:
+        """``keywords``: the keyword index, cleaned along with the vectors (None: not touched)."""
+        self._keywords = keywords
         self._catalog = catalog
         self._documents = documents
         self._jobs = jobs
@@ -38,11 +49,13 @@ class DriftRepairs:
         self._clock = clock
 
     def drop_collection(self, finding: Finding) -> Finding:
-        """orphan_store_collection: drop it with its vectors."""
+        """orphan_store_collection: drop it with its vectors and keyword index."""
         (store_id,) = finding.ids
         if any(c.store_id == store_id for c in self._catalog.list()):
             return _resolved(finding)
         self._vectors.drop_collection(store_id)
+        if self._keywords is not None:
+            self._keywords.drop(store_id)
         return _repaired(finding)
 
     def recreate_collection(self, finding: Finding) -> Finding:
@@ -58,13 +71,13 @@ class DriftRepairs:
         return _repaired(finding)
 
     def delete_vectors(self, finding: Finding) -> Finding:
-        """orphan_vectors: delete the document's vectors from that store collection."""
+        """orphan_vectors: delete the document's vectors (and keyword entries) from that store collection."""
         store_id, document_id = finding.ids
         document = self._documents.get(document_id)
         owner = self._catalog.get(document.collection_id) if document else None
         if owner is not None and owner.store_id == store_id:
             return _resolved(finding)
-        self._vectors.delete_document(store_id, document_id)
+        self._delete_chunks(store_id, document_id)
         return _repaired(finding)
 
     def fail_lost_vectors(self, finding: Finding) -> Finding:
@@ -75,9 +88,14 @@ class DriftRepairs:
             return _resolved(finding)
         if drift.vector_count(self._vectors, store_id, document_id) == document.chunk_count:
             return _resolved(finding)
-        self._vectors.delete_document(store_id, document_id)
+        self._delete_chunks(store_id, document_id)
         message = f"the vectors of {document.filename!r} were lost from the vector store; upload it again"
         return self._fail(document, "vectors_lost", message, finding)
+
+    def _delete_chunks(self, store_id: str, document_id: str) -> None:
+        self._vectors.delete_document(store_id, document_id)
+        if self._keywords is not None:
+            self._keywords.delete_document(store_id, document_id)
 
     def requeue(self, finding: Finding) -> Finding:
         """lost_job: set the document queued and enqueue a new job, or, when its upload is gone, mark it

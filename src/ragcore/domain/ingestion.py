@@ -1,18 +1,22 @@
-"""The ingestion pipeline of one document: parse -> chunk -> embed -> upsert -> registry ``ready``."""
+"""The ingestion pipeline of one document: parse -> chunk -> embed -> upsert vectors -> keyword index ->
+registry ``ready``."""
 
 from collections.abc import Sequence
 
 import msgspec
 
 from ragcore.domain.collections import CollectionService, check_pinned_model
+from ragcore.domain.document_text import document_text
 from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, LeaseLost, NotFound
-from ragcore.domain.models import Chunk, Document
+from ragcore.domain.models import Chunk, Collection, Document, DocumentMetadata, ParsedDocument
 from ragcore.domain.ports import (
     BlobStore,
     Chunker,
     Clock,
     DocumentRepository,
     Embedder,
+    KeywordIndex,
+    MetadataExtractor,
     Parser,
     ProgressCallback,
     VectorStore,
@@ -29,28 +33,34 @@ class IngestionService:
         documents: DocumentRepository,
         blobs: BlobStore,
         vectors: VectorStore,
+        keywords: KeywordIndex,
         parser: Parser,
         chunker: Chunker,
         embedder: Embedder,
         clock: Clock,
         embed_batch_size: int = 32,
+        metadata: MetadataExtractor | None = None,
     ) -> None:
+        """``metadata``: the extractor of the metadata stage, run for collections with ``extract_metadata``."""
         self._collections = collections
         self._documents = documents
         self._blobs = blobs
         self._vectors = vectors
+        self._keywords = keywords
         self._parser = parser
         self._chunker = chunker
         self._embedder = embedder
         self._clock = clock
         self._batch = embed_batch_size
+        self._metadata = metadata
 
     def process(self, document_id: str, progress: ProgressCallback) -> Document:
         """Ingest one registered document; returns it ``ready``.
 
         Raises IngestionFailed (permanent; the document is marked ``failed`` with its code and no
-        vectors remain), NotFound "document_not_found" if it was deleted meanwhile, or Unavailable
-        (transient; the caller retries, the vectors written so far are upserted again by id).
+        vectors or keyword entries remain), NotFound "document_not_found" if it was deleted meanwhile,
+        or Unavailable (transient; the caller retries; chunks are written again by id). The keyword
+        index is written after the vectors; when that fails, the vectors are removed too.
         """
         document = self._documents.get(document_id)
         if document is None:
@@ -69,25 +79,27 @@ class IngestionService:
             chunks = self._chunker.chunk(parsed, document_id=document.id, filename=document.filename)
             if not chunks:
                 raise IngestionFailed(f"{document.filename!r} contains no text", code="no_extractable_text")
-            self._vectors.delete_document(store_id, document.id)  # stale chunks of an earlier attempt
+            extracted = self._extract(collection, document, parsed, progress)
+            self._discard(store_id, document.id)  # stale chunks of an earlier attempt
             self._embed_and_upsert(store_id, chunks, progress)
+            self._keywords.index(store_id, chunks)
             progress(95, "registering")
             ready = self._set(
                 document, status="ready", chunk_count=len(chunks), page_count=parsed.page_count,
-                blob_key=None, error_code=None, error_message=None,
+                blob_key=None, error_code=None, error_message=None, extracted=extracted or document.extracted,
             )
         except IngestionFailed as exc:
-            self._vectors.delete_document(store_id, document.id)
+            self._discard(store_id, document.id)
             self._set(document, status="failed", error_code=exc.code, error_message=exc.message)
             raise
         except JobCancelled:
-            self._vectors.delete_document(store_id, document.id)
+            self._discard(store_id, document.id)
             self._set(document, status="failed", error_code="job_cancelled", error_message=CANCELLED)
             raise
         except LeaseLost:  # another worker owns the job now: its vectors must not be touched
             raise
         except BaseException:
-            self._vectors.delete_document(store_id, document.id)  # never ready without its registry entry
+            self._discard(store_id, document.id)  # never ready without its registry entry
             raise
         if document.blob_key:
             self._blobs.delete(document.blob_key)
@@ -120,6 +132,23 @@ class IngestionService:
             self._vectors.upsert(store_id, batch, embeddings)
             done = start + len(batch)
             progress(40 + int(55 * done / total), f"embedding {done}/{total} chunks")
+
+    def _extract(
+        self, collection: Collection, document: Document, parsed: ParsedDocument, progress: ProgressCallback
+    ) -> DocumentMetadata | None:
+        """The metadata stage (collections with ``extract_metadata``): title, summary, keywords of the text."""
+        if not collection.extract_metadata or self._metadata is None:
+            return None
+        progress(35, "extracting metadata")
+        return self._metadata.extract(document_text(parsed), filename=document.filename)
+
+    def _discard(self, store_id: str, document_id: str) -> None:
+        """Remove the document's chunks from the vector store, then from the keyword index (the second
+        is tried even when the first fails)."""
+        try:
+            self._vectors.delete_document(store_id, document_id)
+        finally:
+            self._keywords.delete_document(store_id, document_id)
 
     def _set(self, document: Document, **changes: object) -> Document:
         updated = msgspec.structs.replace(document, updated_at=self._clock.now(), **changes)

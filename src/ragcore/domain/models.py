@@ -11,7 +11,10 @@ FINISHED_JOB_STATUSES: tuple[JobStatus, ...] = ("succeeded", "failed", "cancelle
 
 
 class Collection(msgspec.Struct, frozen=True, kw_only=True):
-    """A named set of documents. ``store_id`` names its vector-store collection (never user text)."""
+    """A named set of documents. ``store_id`` names its vector-store collection (never user text).
+
+    ``extract_metadata``: ingestion also extracts title, summary and keywords into ``Document.extracted``.
+    """
 
     id: str
     name: str
@@ -19,6 +22,7 @@ class Collection(msgspec.Struct, frozen=True, kw_only=True):
     embedding_model: str
     embedding_dimension: int
     created_at: datetime
+    extract_metadata: bool = False
 
 
 class CollectionStats(msgspec.Struct, frozen=True, kw_only=True):
@@ -114,7 +118,8 @@ class Chunk(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
-    """A chunk returned by search; ``score`` is cosine similarity in [-1, 1], higher is better."""
+    """A chunk returned by search; higher ``score`` is better. Its scale depends on the search mode:
+    cosine similarity in [-1, 1] (dense), BM25 (keyword), reciprocal-rank-fusion score (hybrid)."""
 
     chunk: Chunk
     score: float
@@ -123,3 +128,46 @@ class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
 def chunk_id(document_id: str, index: int) -> str:
     """Deterministic chunk id, so a retried job upserts instead of duplicating."""
     return f"{document_id}:{index}"
+
+
+ChatRole = Literal["system", "user", "assistant"]
+
+
+class ChatMessage(msgspec.Struct, frozen=True):
+    """One message of a chat with a language model."""
+
+    role: ChatRole
+    content: str
+
+
+class Citation(msgspec.Struct, frozen=True, kw_only=True):
+    """What an answer's ``[marker]`` points at: one retrieved passage (a chunk) and its source."""
+
+    marker: int
+    document_id: str
+    filename: str
+    pages: tuple[int, ...]
+    chunk_id: str
+    text: str
+    score: float
+
+
+AnswerMode = Literal["generate", "extractive"]
+
+
+class Answer(msgspec.Struct, frozen=True, kw_only=True):
+    """A grounded answer. ``text`` is None in extractive mode (the citations are the answer).
+
+    ``citations``: one per distinct marker cited in ``text``, in order of first appearance (extractive:
+    every passage). ``dropped_markers``: markers that pointed at no passage, removed from ``text``.
+    ``passages``: passages put in the prompt; ``passages_cut``: retrieved ones left out by the budget.
+    """
+
+    question: str
+    collection: str
+    mode: AnswerMode
+    text: str | None
+    citations: tuple[Citation, ...] = ()
+    dropped_markers: tuple[int, ...] = ()
+    passages: int = 0
+    passages_cut: int = 0

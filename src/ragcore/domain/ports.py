@@ -6,14 +6,16 @@ driver errors into domain errors; no driver type crosses this boundary.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from ragcore.domain.models import (
+    ChatMessage,
     Chunk,
     Collection,
     Document,
+    DocumentMetadata,
     DocumentStatus,
     Job,
     JobStatus,
@@ -188,8 +190,44 @@ class VectorStore(Protocol):
         """A document's chunks ordered by index; NotFound if the collection is missing."""
         ...
 
-    def query(self, store_id: str, embedding: Sequence[float], top_k: int) -> list[SearchHit]:
-        """Nearest chunks, best first, score = cosine similarity; NotFound if missing."""
+    def query(
+        self, store_id: str, embedding: Sequence[float], top_k: int, document_ids: frozenset[str] | None = None
+    ) -> list[SearchHit]:
+        """Nearest chunks, best first, score = cosine similarity; NotFound if missing.
+
+        ``document_ids``: when given, only chunks of these documents (an empty set finds nothing).
+        """
+        ...
+
+
+class KeywordIndex(Protocol):
+    """Full-text (BM25) index of chunks, one per store collection (keyed by its ``store_id``).
+
+    A chunk is searched by its heading path and its text. Writes are visible to every process that
+    shares the backend (API replicas, workers). There is no explicit create: an unknown ``store_id``
+    is an empty index.
+    """
+
+    def index(self, store_id: str, chunks: Sequence[Chunk]) -> None:
+        """Insert or replace ``chunks`` by chunk id, atomically (a retried job never duplicates)."""
+        ...
+
+    def delete_document(self, store_id: str, document_id: str) -> None:
+        """Remove the document's chunks; no error when it has none."""
+        ...
+
+    def drop(self, store_id: str) -> None:
+        """Remove every chunk of the store collection; no error when absent."""
+        ...
+
+    def query(
+        self, store_id: str, text: str, top_k: int, document_ids: frozenset[str] | None = None
+    ) -> list[SearchHit]:
+        """Up to ``top_k`` chunks sharing at least one term with ``text``, best first, score = BM25 (> 0).
+
+        ``document_ids``: when given, only chunks of these documents. Raises Invalid "invalid_top_k"
+        (below 1).
+        """
         ...
 
 
@@ -225,6 +263,42 @@ class Embedder(Protocol):
         ...
 
     def embed_query(self, text: str) -> list[float]: ...
+
+
+class MetadataExtractor(Protocol):
+    """Title, summary and keywords of a document's text (keyword statistics today, an LLM later)."""
+
+    def extract(self, text: str, *, filename: str) -> DocumentMetadata:
+        """Metadata of ``text`` (the document's blocks joined by blank lines; ``filename`` is a hint).
+
+        Fields that cannot be found are None (title, summary) or empty (keywords). May raise
+        Unavailable (e.g. code="compute_unavailable" for the remote adapter).
+        """
+        ...
+
+
+class LanguageModel(Protocol):
+    """A chat language model (any OpenAI-compatible server, or none).
+
+    ``context_tokens``: the model's context window (prompt + answer) in tokens, as configured.
+    ``count_tokens`` estimates the tokens of a text the same way for every call (it may over-count,
+    never meant to under-count). Every call raises Unavailable(code="llm_unavailable") when no model
+    is configured, the server cannot be reached, times out after its retries, or answers an error.
+    """
+
+    model_name: str
+    context_tokens: int
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def complete(self, messages: Sequence[ChatMessage], *, max_tokens: int) -> str:
+        """The whole reply to ``messages`` (at most ``max_tokens`` tokens)."""
+        ...
+
+    def stream(self, messages: Sequence[ChatMessage], *, max_tokens: int) -> Iterator[str]:
+        """The reply as text pieces. Connects before returning (Unavailable is raised here when the
+        server cannot be reached); the iterator itself raises Unavailable if the connection breaks."""
+        ...
 
 
 ProgressCallback = Callable[[int, str], None]

@@ -1,12 +1,23 @@
-"""Search use case: query text -> top_k chunks of ready documents, best first."""
+"""Search use case: query text -> top_k chunks of ready documents, best first.
+
+Modes: "dense" (embedding nearest neighbours, score = cosine similarity), "keyword" (BM25, score =
+BM25) and "hybrid" (both runs fused by weighted reciprocal rank fusion, score = RRF score).
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, get_args
 
 import msgspec
 
 from ragcore.domain.collections import CollectionService, check_pinned_model
 from ragcore.domain.errors import Invalid
-from ragcore.domain.models import SearchHit
-from ragcore.domain.ports import DocumentRepository, Embedder, VectorStore
+from ragcore.domain.filters import Predicate, compile_filter
+from ragcore.domain.fusion import Fusion, reciprocal_rank_fusion
+from ragcore.domain.models import Collection, Document, SearchHit
+from ragcore.domain.ports import DocumentRepository, Embedder, KeywordIndex, VectorStore
 
+SearchMode = Literal["dense", "keyword", "hybrid"]
+SEARCH_MODES: tuple[str, ...] = get_args(SearchMode)
 MAX_TOP_K = 100
 MAX_QUERY_CHARS = 4000
 
@@ -18,33 +29,90 @@ class SearchService:
         collections: CollectionService,
         documents: DocumentRepository,
         vectors: VectorStore,
+        keywords: KeywordIndex,
         embedder: Embedder,
+        default_mode: str = "hybrid",
+        fusion: Fusion | None = None,
     ) -> None:
+        """``default_mode``: the mode of searches that name none; ``fusion``: hybrid parameters."""
         self._collections = collections
         self._documents = documents
         self._vectors = vectors
+        self._keywords = keywords
         self._embedder = embedder
+        self._default_mode = _check_mode(default_mode)
+        self._fusion = fusion or Fusion()
 
-    def search(self, collection_name: str, query: str, top_k: int = 5) -> list[SearchHit]:
-        """Up to ``top_k`` hits (score = cosine similarity) from documents whose status is ``ready``.
+    @property
+    def default_mode(self) -> str:
+        """The mode of searches that name none."""
+        return self._default_mode
 
-        Raises Invalid "invalid_query" / "invalid_top_k" (1..100), NotFound "collection_not_found"
-        (nothing is created), Conflict "embedding_dimension_mismatch".
+    def search(
+        self,
+        collection_name: str,
+        query: str,
+        top_k: int = 5,
+        *,
+        mode: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> list[SearchHit]:
+        """Up to ``top_k`` hits of documents whose status is ``ready`` (and that match ``filters``).
+
+        ``mode``: "dense" | "keyword" | "hybrid" (None: the configured default); ``filters``: see
+        domain/filters.py. Raises Invalid "invalid_query" / "invalid_top_k" (1..100) / "invalid_mode" /
+        "invalid_filter", NotFound "collection_not_found" (nothing is created), Conflict
+        "embedding_dimension_mismatch" (dense and hybrid).
         """
+        mode = self._default_mode if mode is None else _check_mode(mode)
         if not query.strip() or len(query) > MAX_QUERY_CHARS:
             raise Invalid(f"query must be 1-{MAX_QUERY_CHARS} characters, not blank", code="invalid_query")
         if not 1 <= top_k <= MAX_TOP_K:
             raise Invalid(f"top_k must be between 1 and {MAX_TOP_K}", code="invalid_top_k")
+        predicate = None if filters is None else compile_filter(filters)
         collection = self._collections.get(collection_name)
+        allowed = None if predicate is None else self._matching(collection, predicate)
+        if allowed is not None and not allowed:
+            return []
+        # Over-fetch: chunks of documents still processing (or being deleted) are filtered out.
+        depth = top_k * 2 + 10 if mode != "hybrid" else max(top_k * 2 + 10, self._fusion.candidates)
+        dense = self._dense(collection, query, depth, allowed) if mode != "keyword" else []
+        keyword = self._keywords.query(collection.store_id, query, depth, allowed) if mode != "dense" else []
+        ready = self._ready_documents([*dense, *keyword])
+        dense, keyword = _ready(dense, ready), _ready(keyword, ready)
+        if mode == "hybrid":
+            runs = [(dense, self._fusion.dense_weight), (keyword, self._fusion.keyword_weight)]
+            return reciprocal_rank_fusion(runs, self._fusion.k)[:top_k]
+        return (dense if mode == "dense" else keyword)[:top_k]
+
+    def _dense(
+        self, collection: Collection, query: str, depth: int, allowed: frozenset[str] | None
+    ) -> list[SearchHit]:
         check_pinned_model(collection, self._embedder)
         embedding = self._embedder.embed_query(query)
-        # Over-fetch: chunks of documents still processing (or being deleted) are filtered out.
-        hits = self._vectors.query(collection.store_id, embedding, top_k * 2 + 10)
-        ready = self._documents.get_many(sorted({h.chunk.document_id for h in hits}))
-        out = []
-        for hit in hits:
-            doc = ready.get(hit.chunk.document_id)
-            if doc is not None and doc.status == "ready":
-                chunk = msgspec.structs.replace(hit.chunk, filename=doc.filename)
-                out.append(msgspec.structs.replace(hit, chunk=chunk))
-        return out[:top_k]
+        return self._vectors.query(collection.store_id, embedding, depth, allowed)
+
+    def _matching(self, collection: Collection, predicate: Predicate) -> frozenset[str]:
+        """Ids of the collection's ready documents that match the filter."""
+        documents = self._documents.list(collection_id=collection.id, status="ready")
+        return frozenset(d.id for d in documents if predicate(d))
+
+    def _ready_documents(self, hits: Sequence[SearchHit]) -> dict[str, Document]:
+        found = self._documents.get_many(sorted({h.chunk.document_id for h in hits}))
+        return {doc_id: doc for doc_id, doc in found.items() if doc.status == "ready"}
+
+
+def _check_mode(mode: str) -> str:
+    if mode not in SEARCH_MODES:
+        raise Invalid(f"mode must be one of {', '.join(SEARCH_MODES)}, not {mode!r}", code="invalid_mode")
+    return mode
+
+
+def _ready(hits: Sequence[SearchHit], ready: Mapping[str, Document]) -> list[SearchHit]:
+    """The hits of ready documents, in order, each with its document's current filename."""
+    out = []
+    for hit in hits:
+        doc = ready.get(hit.chunk.document_id)
+        if doc is not None:
+            out.append(msgspec.structs.replace(hit, chunk=msgspec.structs.replace(hit.chunk, filename=doc.filename)))
+    return out

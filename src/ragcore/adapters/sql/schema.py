@@ -2,7 +2,19 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -64,6 +76,7 @@ class CollectionRow(Base):
     embedding_model: Mapped[str] = mapped_column(String(255))
     embedding_dimension: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    extract_metadata: Mapped[bool] = mapped_column(Boolean)  # revision 0005
 
 
 class DocumentRow(Base):
@@ -116,6 +129,35 @@ class JobRow(Base):
     available_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class KeywordChunkRow(Base):
+    """A chunk as the keyword index searches it (revision 0004); one row per (store collection, chunk)."""
+
+    __tablename__ = "keyword_chunks"
+    __table_args__ = (
+        Index("ix_keyword_chunks_store_id_document_id", "store_id", "document_id"),
+        MYSQL_TABLE_ARGS,
+    )
+
+    store_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    chunk_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    document_id: Mapped[str] = mapped_column(String(64))
+    chunk_index: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    pages: Mapped[list] = mapped_column(JSON)
+    headings: Mapped[list] = mapped_column(JSON)
+    filename: Mapped[str] = mapped_column(Text)
+
+
+class KeywordVersionRow(Base):
+    """A fresh random ``version`` at every change of a store collection's keyword chunks."""
+
+    __tablename__ = "keyword_versions"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    store_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
 
 
 metadata = Base.metadata

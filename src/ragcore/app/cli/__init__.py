@@ -6,14 +6,20 @@ from typing import Annotated
 import typer
 
 from ragcore.app.cli import collections as collections_cli
+from ragcore.app.cli.ask import ask
 from ragcore.app.cli.doctor import doctor
+from ragcore.app.cli.eval import evaluate
 from ragcore.app.cli.ingest import ingest
 from ragcore.app.cli.output import console, fail_on_domain_error
+from ragcore.app.compute_cli import app as compute_app
 
 app = typer.Typer(help="ragcore: document collections, ingestion and semantic search.", no_args_is_help=True)
 app.add_typer(collections_cli.app, name="collections")
+app.add_typer(compute_app, name="compute")
 app.command()(ingest)
 app.command()(doctor)
+app.command()(ask)
+app.command("eval")(evaluate)
 
 
 @app.command()
@@ -57,17 +63,20 @@ def search(
     query: str,
     collection: Annotated[str, typer.Option("--collection", "-c", help="collection name")],
     top_k: Annotated[int, typer.Option("--top-k", "-k", help="number of hits")] = 5,
+    mode: Annotated[str | None, typer.Option(help="dense, keyword or hybrid (default RAGCORE_SEARCH_MODE)")] = None,
+    filters: Annotated[str | None, typer.Option(help='metadata filter as JSON, e.g. {"content_type": "pdf"}')] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
-    """Semantic search in one collection."""
+    """Search one collection (dense, keyword or hybrid), optionally filtered by document metadata."""
     import msgspec
 
     from ragcore.app.bootstrap import bootstrap
-    from ragcore.app.http.schemas.search import SearchHitOut
+    from ragcore.app.http.schemas.search import SearchHitOut, decode_filters
 
     container = bootstrap(log_level="WARNING")
     with fail_on_domain_error():
-        hits = [SearchHitOut.of(h) for h in container.services.search().search(collection, query, top_k)]
+        found = container.services.search().search(collection, query, top_k, mode=mode, filters=decode_filters(filters))
+        hits = [SearchHitOut.of(h) for h in found]
     if as_json:
         typer.echo(json.dumps(msgspec.to_builtins(hits), ensure_ascii=False, indent=2))
         return

@@ -1,5 +1,7 @@
 """``ragcore collections create|list|show|delete``."""
 
+from typing import Annotated
+
 import typer
 
 from ragcore.app.cli.output import console, fail_on_domain_error
@@ -14,10 +16,15 @@ def _services():
 
 
 @app.command()
-def create(name: str) -> None:
+def create(
+    name: str,
+    extract_metadata: Annotated[
+        bool, typer.Option("--extract-metadata", help="ingestion also extracts title, summary and keywords")
+    ] = False,
+) -> None:
     """Create a collection pinned to the configured embedding model."""
     with fail_on_domain_error():
-        c = _services().collections().create(name)
+        c = _services().collections().create(name, extract_metadata=extract_metadata)
     console.print(f"created {c.name!r} ({c.embedding_model}, {c.embedding_dimension} dims)", markup=False)
 
 

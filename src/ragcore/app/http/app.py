@@ -6,6 +6,7 @@ from litestar.openapi import OpenAPIConfig
 
 from ragcore.app.container import Container, build_container
 from ragcore.app.health import check_ready
+from ragcore.app.http.controllers.answers import AnswerController
 from ragcore.app.http.controllers.collections import CollectionController
 from ragcore.app.http.controllers.documents import DocumentController
 from ragcore.app.http.controllers.jobs import JobController
@@ -52,7 +53,8 @@ def create_app(container: Container | None = None, *, run_worker: bool = True) -
             worker.stop_event.set()
 
     return Litestar(
-        route_handlers=[health, ready, CollectionController, DocumentController, JobController, SearchController],
+        route_handlers=[health, ready, CollectionController, DocumentController, JobController, SearchController,
+                       AnswerController],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"container": container}),

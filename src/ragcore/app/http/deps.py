@@ -3,6 +3,7 @@
 from litestar.datastructures import State
 from litestar.di import Provide
 
+from ragcore.domain.answers import AnswerService
 from ragcore.domain.collections import CollectionService
 from ragcore.domain.documents import DocumentService
 from ragcore.domain.jobs import JobService
@@ -25,9 +26,14 @@ def _search(state: State) -> SearchService:
     return state.container.services.search()
 
 
+def _answers(state: State) -> AnswerService:
+    return state.container.services.answers()
+
+
 DEPENDENCIES = {
     "collections": Provide(_collections, sync_to_thread=False),
     "documents": Provide(_documents, sync_to_thread=False),
     "jobs": Provide(_jobs, sync_to_thread=False),
     "search_service": Provide(_search, sync_to_thread=False),
+    "answers": Provide(_answers, sync_to_thread=False),
 }

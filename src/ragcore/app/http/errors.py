@@ -34,6 +34,13 @@ def domain_error(request: Request, exc: RagCoreError) -> Response:
     return unexpected_error(request, exc)
 
 
+def problem_body(exc: RagCoreError) -> dict[str, object]:
+    """The problem body of a domain error, for places that cannot answer with a status (an SSE event)."""
+    status, title = next(((s, t) for cls, s, t in _STATUS if isinstance(exc, cls)), (500, "Internal Server Error"))
+    return {"type": f"urn:ragcore:problem:{exc.code}", "title": title, "status": status, "detail": exc.message,
+            "code": exc.code}
+
+
 def http_error(request: Request, exc: HTTPException) -> Response:
     """Litestar's own errors (validation 400, 404 route, 405, 413 body size) as problem bodies."""
     code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}

@@ -1,5 +1,6 @@
 """/api/v1/collections"""
 
+import json
 from functools import partial
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from ragcore.app.http.schemas.collections import CollectionCreate, CollectionOut
 from ragcore.app.http.schemas.documents import UploadItem, UploadOut
 from ragcore.domain.collections import CollectionService
 from ragcore.domain.documents import DocumentService
+from ragcore.domain.errors import Invalid
 
 
 class CollectionController(Controller):
@@ -22,7 +24,10 @@ class CollectionController(Controller):
     @post("/", sync_to_thread=True)
     def create(self, data: CollectionCreate, collections: CollectionService) -> CollectionOut:
         """Create a collection pinned to the configured embedding model. 409 if the name exists."""
-        return CollectionOut.of(collections.create(data.name, embedding_dimension=data.embedding_dimension))
+        created = collections.create(
+            data.name, embedding_dimension=data.embedding_dimension, extract_metadata=data.extract_metadata
+        )
+        return CollectionOut.of(created)
 
     @get("/", sync_to_thread=True)
     def list_all(self, collections: CollectionService) -> list[CollectionOut]:
@@ -49,9 +54,26 @@ class CollectionController(Controller):
     ) -> UploadOut:
         """Upload one or more files (multipart/form-data, any field name); each gets a document and a job.
 
-        ``priority`` (query, -100..100): higher runs first. No file parts: 422 "no_files".
+        ``priority`` (query, -100..100): higher runs first. No file parts: 422 "no_files". A text field
+        ``metadata`` may hold a JSON object of flat key -> string/number/boolean, the user metadata of
+        every uploaded document (422 "invalid_metadata" otherwise).
         """
         form = await request.form()  # parsed here: Litestar's typed extraction 500s on an empty form
         files = [(f.filename or "", await f.read()) for _, f in form.multi_items() if isinstance(f, UploadFile)]
-        accepted = await anyio.to_thread.run_sync(partial(documents.upload, name, files, priority=priority))
+        metadata = _metadata(form.get("metadata"))
+        upload = partial(documents.upload, name, files, priority=priority, metadata=metadata)
+        accepted = await anyio.to_thread.run_sync(upload)
         return UploadOut(items=[UploadItem.of(a) for a in accepted])
+
+
+def _metadata(field: object) -> object:
+    """The decoded ``metadata`` form field (None when absent); Invalid "invalid_metadata" if not JSON."""
+    if field is None:
+        return None
+    if isinstance(field, UploadFile):
+        raise Invalid("the metadata field must be a text field holding a JSON object", code="invalid_metadata")
+    try:
+        return json.loads(str(field))
+    except ValueError as exc:
+        raise Invalid("metadata must be a JSON object of key -> string, number or boolean",
+                      code="invalid_metadata") from exc

@@ -10,6 +10,7 @@ from ragcore.domain.models import Collection, CollectionStats
 class CollectionCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: str
     embedding_dimension: int | None = None
+    extract_metadata: bool = False  # ingestion also extracts title, summary, keywords (docs/answers.md)
 
 
 class CollectionOut(msgspec.Struct):
@@ -18,6 +19,7 @@ class CollectionOut(msgspec.Struct):
     embedding_model: str
     embedding_dimension: int
     created_at: datetime
+    extract_metadata: bool = False
     documents: int | None = None
     chunks: int | None = None
     bytes: int | None = None
@@ -25,7 +27,8 @@ class CollectionOut(msgspec.Struct):
     @classmethod
     def of(cls, c: Collection, stats: CollectionStats | None = None) -> "CollectionOut":
         out = cls(id=c.id, name=c.name, embedding_model=c.embedding_model,
-                  embedding_dimension=c.embedding_dimension, created_at=c.created_at)
+                  embedding_dimension=c.embedding_dimension, created_at=c.created_at,
+                  extract_metadata=c.extract_metadata)
         if stats is not None:
             out.documents, out.chunks, out.bytes = stats.documents, stats.chunks, stats.bytes
         return out

@@ -5,7 +5,19 @@ from datetime import datetime
 import msgspec
 
 from ragcore.domain.documents import Accepted
-from ragcore.domain.models import Chunk, Document, Job
+from ragcore.domain.models import Chunk, Document, DocumentMetadata, Job
+
+
+class ExtractedOut(msgspec.Struct):
+    """Metadata found in the document's text (collections with ``extract_metadata``)."""
+
+    title: str | None
+    summary: str | None
+    keywords: list[str]
+
+    @classmethod
+    def of(cls, m: DocumentMetadata | None) -> "ExtractedOut | None":
+        return None if m is None else cls(title=m.title, summary=m.summary, keywords=list(m.keywords))
 
 
 class DocumentOut(msgspec.Struct):
@@ -22,11 +34,13 @@ class DocumentOut(msgspec.Struct):
     error_message: str | None
     created_at: datetime
     updated_at: datetime
+    user_metadata: dict[str, str | int | float | bool] = {}  # given at upload (form field "metadata")
+    extracted: ExtractedOut | None = None  # None until metadata extraction ran
 
     @classmethod
     def of(cls, d: Document) -> "DocumentOut":
-        fields = {f: getattr(d, f) for f in cls.__struct_fields__}
-        return cls(**fields)
+        fields = {f: getattr(d, f) for f in cls.__struct_fields__ if f not in ("extracted", "user_metadata")}
+        return cls(**fields, user_metadata=dict(d.user_metadata), extracted=ExtractedOut.of(d.extracted))
 
 
 class JobOut(msgspec.Struct):

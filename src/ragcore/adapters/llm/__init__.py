@@ -1,0 +1,1 @@
+"""Language-model adapters: any OpenAI-compatible chat server, or none."""

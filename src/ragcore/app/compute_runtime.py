@@ -1,0 +1,72 @@
+"""The compute service's own composition root: the in-process compute adapters and nothing else.
+
+No store, no container, no API: the service is stateless, so any number of replicas can run behind
+a load balancer (an import-linter contract in pyproject.toml keeps it so).
+"""
+
+import threading
+from importlib import metadata
+
+from ragcore.adapters.compute.docling_parser import DoclingParser
+from ragcore.adapters.compute.keyword_metadata import KeywordMetadataExtractor
+from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
+from ragcore.adapters.compute.sentence_embedder import SentenceTransformerEmbedder
+from ragcore.app.settings import Settings
+from ragcore.domain.ports import MetadataExtractor, Parser
+
+_VERSIONED = ("ragcore", "torch", "sentence-transformers", "transformers", "docling-slim", "docling-core",
+              "llama-index-core", "yake", "litestar", "msgspec")
+
+
+class ComputeRuntime:
+    """Parser, embedder, metadata extractor, and one chunker per (chunk_size, chunk_overlap) in tokens,
+    each chunker measuring with the embedder's tokenizer. Thread-safe; models load lazily (``warm_up``)."""
+
+    def __init__(
+        self,
+        *,
+        embedder: SentenceTransformerEmbedder | None = None,
+        parser: Parser | None = None,
+        metadata_extractor: MetadataExtractor | None = None,
+        chunk_size: int = 254,
+        chunk_overlap: int = 32,
+    ) -> None:
+        self.embedder = embedder or SentenceTransformerEmbedder()
+        self.parser = parser or DoclingParser()
+        self.metadata = metadata_extractor or KeywordMetadataExtractor()
+        self.defaults = (chunk_size, chunk_overlap)
+        self._chunkers: dict[tuple[int, int], LlamaIndexChunker] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "ComputeRuntime":
+        """Batch size and chunking defaults from RAGCORE_EMBED_BATCH_SIZE, _CHUNK_SIZE, _CHUNK_OVERLAP."""
+        return cls(
+            embedder=SentenceTransformerEmbedder(batch_size=settings.embed_batch_size),
+            chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
+        )
+
+    def chunker(self, chunk_size: int | None = None, chunk_overlap: int | None = None) -> LlamaIndexChunker:
+        """The chunker for these sizes (None: the defaults), built once."""
+        key = (chunk_size or self.defaults[0], self.defaults[1] if chunk_overlap is None else chunk_overlap)
+        with self._lock:
+            if key not in self._chunkers:
+                self._chunkers[key] = LlamaIndexChunker(
+                    self.embedder.tokenize, self.embedder.max_seq_length, chunk_size=key[0], chunk_overlap=key[1]
+                )
+            return self._chunkers[key]
+
+    def warm_up(self) -> None:
+        """Load the embedding model now (~8 s), so the first request does not pay for it."""
+        _ = self.embedder.dimension
+
+
+def versions() -> dict[str, str]:
+    """Installed versions of ragcore and the libraries that compute ("missing" when absent)."""
+    found = {}
+    for name in _VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "missing"
+    return found

@@ -1,0 +1,174 @@
+"""Ingesting a BEIR corpus into one collection through the normal path: DocumentService.upload ->
+JobService.run_next, one markdown document per corpus record.
+
+The data dir keeps a marker (``eval-ingest.json``) with the corpus digest, the chunk parameters and
+the ingestion figures, so a later run with ``--data-dir`` reuses the collection instead of ingesting
+again, and refuses a data dir ingested from another corpus or with other chunk parameters.
+"""
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from dependency_injector import providers
+
+from ragcore.adapters.compute.batching import BatchingEmbedder
+from ragcore.app.evaluation.beir import CorpusRecord
+from ragcore.domain.errors import Conflict, NotFound
+from ragcore.domain.ingestion import embedding_text
+
+COLLECTION = "eval"
+MARKER = "eval-ingest.json"
+WORKER_ID = "eval"
+THREADS = 4  # worker threads: their embedding calls merge into batches (BatchingEmbedder)
+
+Advance = Callable[[int, int], None]  # (documents done, documents to do)
+
+
+class IngestReport(msgspec.Struct, frozen=True, kw_only=True):
+    """``truncated_chunks``: chunks longer than the embedder reads (must be 0); ``seconds``: wall time."""
+
+    corpus_sha256: str
+    chunk_size: int
+    chunk_overlap: int
+    documents: int
+    failed: int
+    chunks: int
+    truncated_chunks: int
+    seconds: float
+    reused: bool = False
+
+
+def corpus_digest(corpus: Sequence[CorpusRecord]) -> str:
+    """sha256 of the ingested documents, in order."""
+    digest = hashlib.sha256()
+    for record in corpus:
+        digest.update(record.id.encode() + b"\0" + record.markdown())
+    return digest.hexdigest()
+
+
+def ingest(
+    container: Any, data_dir: Path, corpus: Sequence[CorpusRecord], digest: str, advance: Advance
+) -> IngestReport:
+    """Ingest ``corpus`` into collection "eval" unless the data dir's marker says it is there already.
+
+    Raises Conflict "eval_data_mismatch" when the data dir holds another corpus or chunk parameters.
+    """
+    settings = container.settings
+    marker = data_dir / MARKER
+    if marker.exists():
+        report = msgspec.json.decode(marker.read_bytes(), type=IngestReport)
+        wanted = (digest, settings.chunk_size, settings.chunk_overlap)
+        if (report.corpus_sha256, report.chunk_size, report.chunk_overlap) != wanted:
+            raise Conflict(f"{data_dir} holds another corpus or other chunk parameters "
+                           f"(size {report.chunk_size}, overlap {report.chunk_overlap})", code="eval_data_mismatch")
+        return msgspec.structs.replace(report, reused=True)
+    started = time.monotonic()
+    services = container.services
+    _ensure_collection(services.collections())
+    for record in corpus:
+        services.documents().upload(COLLECTION, [(f"{record.id}.md", record.markdown())])
+    _run_jobs(services, advance)
+    report = _report(container, digest, time.monotonic() - started)
+    marker.write_bytes(msgspec.json.encode(report))
+    return report
+
+
+def beir_ids(container: Any, corpus: Sequence[CorpusRecord]) -> dict[str, list[str]]:
+    """ragcore document id -> the BEIR ids of the records with its bytes (several if they are equal)."""
+    by_sha: dict[str, list[str]] = {}
+    for record in corpus:
+        by_sha.setdefault(hashlib.sha256(record.markdown()).hexdigest(), []).append(record.id)
+    documents = container.services.documents().list(collection_name=COLLECTION, status="ready")
+    return {d.id: by_sha.get(d.sha256, []) for d in documents}
+
+
+def _ensure_collection(collections: Any) -> None:
+    try:
+        collections.get(COLLECTION)
+    except NotFound:
+        collections.create(COLLECTION)
+
+
+def batch_compute(container: Any) -> None:
+    """Let several worker threads share the compute: embeddings merged into batches, parsing one at a time."""
+    compute = container.compute
+    compute.embedder.override(providers.Object(BatchingEmbedder(compute.embedder())))
+    compute.parser.override(providers.Object(_OneAtATime(compute.parser())))
+
+
+class _OneAtATime:
+    """A parser proxy that lets one thread parse at a time (Docling's converter is shared)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._lock = threading.Lock()
+
+    def detect_format(self, data: bytes, filename: str) -> str:
+        return self._inner.detect_format(data, filename)
+
+    def parse(self, data: bytes, filename: str) -> Any:
+        with self._lock:
+            return self._inner.parse(data, filename)
+
+
+def _pending(documents: Any) -> int:
+    return sum(len(documents.list(collection_name=COLLECTION, status=s)) for s in ("queued", "processing"))
+
+
+def _run_jobs(services: Any, advance: Advance) -> None:
+    """Run due jobs on THREADS threads until no document of the collection is queued or processing."""
+    total = _pending(services.documents())
+    done = [0]
+    lock = threading.Lock()
+    advance(0, total)
+
+    errors: list[BaseException] = []
+
+    def work(worker_id: str) -> None:
+        try:
+            loop(worker_id)
+        except BaseException as exc:  # re-raised in the calling thread
+            errors.append(exc)
+
+    def loop(worker_id: str) -> None:
+        while True:
+            job = services.jobs().run_next(worker_id)
+            if job is not None:
+                with lock:
+                    done[0] += job.status in ("succeeded", "failed")
+                    advance(done[0], total)
+            elif _pending(services.documents()) == 0:
+                return
+            else:
+                time.sleep(0.5)  # a retry's backoff, or the lease of a crashed earlier run, has not expired
+
+    threads = [threading.Thread(target=work, args=(f"{WORKER_ID}-{i}",), daemon=True) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def _report(container: Any, digest: str, seconds: float) -> IngestReport:
+    services, settings = container.services, container.settings
+    documents = services.documents().list(collection_name=COLLECTION)
+    ready = [d for d in documents if d.status == "ready"]
+    embedder = container.compute.embedder()
+    limit = embedder.max_seq_length - 2  # [CLS] and [SEP]
+    truncated = chunks = 0
+    for document in ready:
+        for chunk in services.documents().chunks(document.id):
+            chunks += 1
+            truncated += len(embedder.tokenize(embedding_text(chunk))) > limit
+    return IngestReport(
+        corpus_sha256=digest, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
+        documents=len(ready), failed=len(documents) - len(ready), chunks=chunks, truncated_chunks=truncated,
+        seconds=round(seconds, 1),
+    )

@@ -1,0 +1,41 @@
+"""Language-model part of the composition root (``app/container.py`` includes it): settings ``llm_*``.
+
+``llm=openai``: any OpenAI-compatible server; ``none``: answers are 503 ``llm_unavailable`` and
+metadata extraction is the compute side's keyword extractor alone.
+"""
+
+from dependency_injector import containers, providers
+
+from ragcore.adapters.llm.metadata import LlmMetadataExtractor
+from ragcore.adapters.llm.openai_compatible import OpenAICompatibleLanguageModel
+from ragcore.adapters.llm.unconfigured import UnconfiguredLanguageModel
+from ragcore.domain.prompt_budget import AnswerPrompts
+from ragcore.prompts import load
+
+
+class Language(containers.DeclarativeContainer):
+    config = providers.Configuration()
+    compute = providers.DependenciesContainer()
+    model = providers.Selector(
+        config.llm,
+        openai=providers.Singleton(
+            OpenAICompatibleLanguageModel, base_url=config.llm_base_url, model=config.llm_model,
+            api_key=config.llm_api_key, timeout_seconds=config.llm_timeout_seconds,
+            max_retries=config.llm_max_retries, context_tokens=config.llm_context_tokens,
+            chars_per_token=config.llm_chars_per_token, temperature=config.llm_temperature,
+        ),
+        none=providers.Singleton(
+            UnconfiguredLanguageModel, context_tokens=config.llm_context_tokens,
+            chars_per_token=config.llm_chars_per_token,
+        ),
+    )
+    answer_prompts = providers.Singleton(
+        AnswerPrompts, system=providers.Callable(load, "answer_system.md"),
+        user=providers.Callable(load, "answer_user.md"),
+    )
+    # Metadata extraction: the model when one is configured, the compute side's extractor as its fallback.
+    metadata = providers.Selector(
+        config.llm,
+        openai=providers.Singleton(LlmMetadataExtractor, model, fallback=compute.metadata),
+        none=compute.metadata,
+    )

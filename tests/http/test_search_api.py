@@ -1,0 +1,98 @@
+"""Search modes, metadata filters and user metadata at upload, through the HTTP API (real stores and model)."""
+
+import json
+
+import pytest
+
+from tests.http.conftest import run_jobs
+
+DOCS = [
+    ("ducks.md", b"# Ducks\n\nMallards are dabbling ducks found worldwide.\n", {"team": "birds", "year": 2021}),
+    ("geese.md", b"# Geese\n\nCanada geese migrate in large flocks every autumn.\n", {"team": "birds", "year": 2019}),
+    ("engines.md", b"# Engines\n\nA diesel engine ignites fuel by compression.\n", {"team": "cars", "year": 2024}),
+]
+
+
+def _upload(client, name: str, data: bytes, metadata) -> object:
+    fields = {} if metadata is None else {"metadata": metadata if isinstance(metadata, str) else json.dumps(metadata)}
+    return client.post("/api/v1/collections/docs/documents", files=[("files", (name, data, "text/markdown"))],
+                       data=fields)
+
+
+@pytest.fixture
+def docs(client):
+    assert client.post("/api/v1/collections", json={"name": "docs"}).status_code == 201
+    for name, data, metadata in DOCS:
+        assert _upload(client, name, data, metadata).status_code == 202
+    assert run_jobs(client) == 3
+    return client
+
+
+def _search(client, **body) -> list[str]:
+    r = client.post("/api/v1/search", json={"collection": "docs", "top_k": 5, **body})
+    assert r.status_code == 200, r.json()
+    return [h["filename"] for h in r.json()["hits"]]
+
+
+def test_user_metadata_at_upload_is_stored_and_shown(docs):
+    listed = docs.get("/api/v1/documents", params={"collection": "docs"}).json()
+    by_name = {d["filename"]: d for d in listed}
+    assert by_name["ducks.md"]["user_metadata"] == {"team": "birds", "year": 2021}
+    assert "extracted" in by_name["ducks.md"]
+
+
+@pytest.mark.parametrize("mode", ["dense", "keyword", "hybrid"])
+def test_each_mode_finds_the_right_document(docs, mode):
+    r = docs.post("/api/v1/search", json={"query": "dabbling ducks", "collection": "docs", "mode": mode})
+    assert r.json()["mode"] == mode
+    assert r.json()["hits"][0]["filename"] == "ducks.md"
+    assert docs.get("/api/v1/search", params={"q": "diesel compression", "collection": "docs",
+                                              "mode": mode}).json()["hits"][0]["filename"] == "engines.md"
+
+
+def test_the_default_mode_is_hybrid(docs):
+    assert docs.post("/api/v1/search", json={"query": "ducks", "collection": "docs"}).json()["mode"] == "hybrid"
+
+
+def test_filters_restrict_hits_over_post_and_get(docs):
+    assert _search(docs, query="ducks geese engine", filters={"metadata.team": "cars"}) == ["engines.md"]
+    recent = {"$and": [{"metadata.team": "birds"}, {"metadata.year": {"$gte": 2020}}]}
+    assert _search(docs, query="ducks geese engine", mode="dense", filters=recent) == ["ducks.md"]
+    either = {"$or": [{"filename": "geese.md"}, {"metadata.year": {"$gt": 2023}}]}
+    assert sorted(_search(docs, query="ducks geese engine", filters=either)) == ["engines.md", "geese.md"]
+    assert _search(docs, query="ducks", filters={"content_type": {"$nin": ["md"]}}) == []
+    r = docs.get("/api/v1/search", params={"q": "ducks geese", "collection": "docs",
+                                           "filters": json.dumps({"metadata.year": {"$lt": 2020}})})
+    assert [h["filename"] for h in r.json()["hits"]] == ["geese.md"]
+
+
+@pytest.mark.parametrize(("body", "code", "detail"), [
+    ({"mode": "semantic"}, "invalid_mode", "mode must be one of dense, keyword, hybrid, not 'semantic'"),
+    ({"filters": {"author": "x"}}, "invalid_filter", "invalid filter: unknown field 'author'; use filename, "
+                                                     "content_type, created_at, keywords or metadata.<key>"),
+    ({"filters": {"metadata.year": {"$between": [1, 2]}}}, "invalid_filter",
+     "invalid filter: unknown operator '$between' on field 'metadata.year'"),
+    ({"filters": ["metadata.year"]}, "invalid_filter", "invalid filter: filters must be a JSON object"),
+])
+def test_invalid_mode_and_filters_are_422_naming_the_bad_key(docs, body, code, detail):
+    r = docs.post("/api/v1/search", json={"query": "ducks", "collection": "docs", **body})
+    assert (r.status_code, r.headers["content-type"], r.json()["code"], r.json()["detail"]) == (
+        422, "application/problem+json", code, detail)
+
+
+def test_a_filter_query_parameter_that_is_not_json_is_422(docs):
+    r = docs.get("/api/v1/search", params={"q": "ducks", "collection": "docs", "filters": "{team: birds"})
+    assert (r.status_code, r.json()["code"]) == (422, "invalid_filter")
+
+
+@pytest.mark.parametrize(("metadata", "detail"), [
+    ("{not json", "metadata must be a JSON object of key -> string, number or boolean"),
+    ('["a"]', "metadata must be a JSON object of key -> string, number or boolean"),
+    ({"tags": ["a"]}, "metadata 'tags' must be a string, number or boolean, not a list"),
+    ({"owner": {"name": "x"}}, "metadata 'owner' must be a string, number or boolean, not an object"),
+])
+def test_invalid_upload_metadata_is_422_and_stores_nothing(client, metadata, detail):
+    assert client.post("/api/v1/collections", json={"name": "docs"}).status_code == 201
+    r = _upload(client, "a.md", b"# A\n\ntext\n", metadata)
+    assert (r.status_code, r.json()["code"], r.json()["detail"]) == (422, "invalid_metadata", detail)
+    assert client.get("/api/v1/documents", params={"collection": "docs"}).json() == []
