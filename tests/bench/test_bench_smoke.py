@@ -18,3 +18,37 @@ def test_compute_benchmark_prints_remote_to_local_ratios(compute_server) -> None
     assert set(rows) == {"embed 20 chunks", "one query (median of 3)"}
     assert all(float(ratio) > 0 for ratio in rows.values())
     assert "packed vs" in report and "command: python bench/compute_remote.py --chunks 20" in report
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench
+
+
+def test_ingest_benchmark_prints_pipeline_to_raw_ratios() -> None:
+    corpus = shared_path("scifact", "corpus.jsonl")
+    report = _load("ingest").main(["--docs", "3", "--corpus", str(corpus)])
+    assert "3 documents" in report and "truncated chunks 0" in report
+    pattern = r"^(pipeline \(upload \+ worker x1\)|raw encode\+add [a-z ]+?) +[\d.]+ +[\d.]+ +[\d.]+ +([\d.]+)$"
+    rows = re.findall(pattern, report, re.MULTILINE)
+    assert [name for name, _ in rows] == [
+        "pipeline (upload + worker x1)", "raw encode+add per document", "raw encode+add one sorted stream"]
+    assert all(float(ratio) > 0 for _, ratio in rows)
+    assert "pipeline overhead over raw encode+add" in report
+
+
+def test_search_benchmark_prints_percentiles_per_concurrency() -> None:
+    corpus = shared_path("scifact", "corpus.jsonl")
+    report = _load("search").main(["--docs", "3", "--queries", "3", "--cache", "memory", "--corpus", str(corpus)])
+    names = re.findall(r"^(raw encode \+ Chroma query|HTTP, [\w ,]+?) +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+$",
+                       report, re.MULTILINE)
+    assert names == ["raw encode + Chroma query", "HTTP, 1 client", "HTTP, 8 clients", "HTTP, 32 clients",
+                     "HTTP, 1 client, repeated query"]
+
+
+def test_scaling_benchmark_prints_one_row_per_size() -> None:
+    report = _load("scaling").main(["--sizes", "300,600", "--queries", "5"])
+    sizes = re.findall(r"^ *([\d,]+) +[\d.]+ +[\d.]+", report, re.MULTILINE)
+    assert sizes == ["300", "600"]

@@ -52,3 +52,19 @@ def test_ingest_into_a_missing_collection_without_create_fails(run, tmp_path):
     result = run("ingest", str(tmp_path / "a.md"), "--collection", "nope")
     assert (result.exit_code, "[collection_not_found]" in result.output) == (2, True)
     assert run("collections", "list").output == ""
+
+
+def test_search_modes_and_filters(run, tmp_path):
+    (tmp_path / "geese.md").write_text("# Geese\n\nGeese fly south in a V formation every autumn.\n")
+    (tmp_path / "ducks.md").write_text("# Ducks\n\nMallards are dabbling ducks.\n")
+    files = [str(tmp_path / "geese.md"), str(tmp_path / "ducks.md")]
+    assert run("ingest", *files, "-c", "birds", "--create").exit_code == 0
+    for mode in ("dense", "keyword", "hybrid"):
+        hits = json.loads(run("search", "dabbling ducks", "-c", "birds", "--mode", mode, "--json").output)
+        assert hits[0]["filename"] == "ducks.md"
+    only_geese = run("search", "dabbling ducks", "-c", "birds", "--filters", '{"filename": "geese.md"}', "--json")
+    assert [h["filename"] for h in json.loads(only_geese.output)] == ["geese.md"]
+    bad = run("search", "ducks", "-c", "birds", "--filters", '{"author": "x"}')
+    assert (bad.exit_code, "[invalid_filter]" in bad.output, "'author'" in bad.output) == (2, True, True)
+    bad = run("search", "ducks", "-c", "birds", "--mode", "fuzzy")
+    assert (bad.exit_code, "[invalid_mode]" in bad.output) == (2, True)

@@ -242,7 +242,8 @@ def test_query_top_k_larger_than_count(store: VectorStore, sid: str) -> None:
 
 def test_query_restricted_to_document_ids(store: VectorStore, sid: str) -> None:
     store.create_collection(sid, 4)
-    store.upsert(sid, [chunk("a", 0), chunk("b", 0), chunk("b", 1), chunk("c", 0)], [unit(0), unit(1), unit(2), unit(0)])
+    chunks = [chunk("a", 0), chunk("b", 0), chunk("b", 1), chunk("c", 0)]
+    store.upsert(sid, chunks, [unit(0), unit(1), unit(2), unit(0)])
     hits = store.query(sid, unit(0), 10, frozenset({"b", "c"}))
     assert [h.chunk.id for h in hits][0] == "c:0"
     assert {h.chunk.id for h in hits} == {"b:0", "b:1", "c:0"}

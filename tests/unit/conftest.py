@@ -16,7 +16,7 @@ from ragcore.domain.search import SearchService
 from tests.unit.fakes import FakeChunker, FakeEmbedder, FakeParser, FixedClock
 
 
-def build(vectors=None, max_upload_bytes: int = 1000, keywords=None) -> SimpleNamespace:
+def build(vectors=None, max_upload_bytes: int = 1000, keywords=None, search_cache=None) -> SimpleNamespace:
     clock = FixedClock()
     s = SimpleNamespace(
         clock=clock, catalog=MemoryCollectionCatalog(), documents=MemoryDocumentRepository(),
@@ -29,15 +29,17 @@ def build(vectors=None, max_upload_bytes: int = 1000, keywords=None) -> SimpleNa
     )
     s.collection_service = CollectionService(catalog=s.catalog, jobs=s.jobs, **stores)
     s.document_service = DocumentService(
-        collections=s.collection_service, jobs=s.jobs, parser=s.parser, max_upload_bytes=max_upload_bytes, **stores
+        collections=s.collection_service, jobs=s.jobs, parser=s.parser, max_upload_bytes=max_upload_bytes,
+        search_cache=search_cache, **stores
     )
     s.ingestion = IngestionService(
-        collections=s.collection_service, parser=s.parser, chunker=s.chunker, embed_batch_size=2, **stores
+        collections=s.collection_service, parser=s.parser, chunker=s.chunker, embed_batch_size=2,
+        search_cache=search_cache, **stores
     )
     s.job_service = JobService(queue=s.jobs, ingestion=s.ingestion, clock=clock, lease_seconds=30)
     s.search_service = SearchService(
         collections=s.collection_service, documents=s.documents, vectors=s.vectors, keywords=s.keywords,
-        embedder=s.embedder, default_mode="dense",
+        embedder=s.embedder, default_mode="dense", cache=search_cache,
     )
     s.doctor = DoctorService(
         catalog=s.catalog, documents=s.documents, jobs=s.jobs, vectors=s.vectors, blobs=s.blobs, clock=clock,

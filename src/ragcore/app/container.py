@@ -19,6 +19,7 @@ from ragcore.adapters.compute.sentence_embedder import SentenceTransformerEmbedd
 from ragcore.adapters.redis.client import make_redis
 from ragcore.adapters.redis.jobs import RedisJobQueue
 from ragcore.adapters.redis.registry import RedisDocumentRepository
+from ragcore.adapters.search_cache import MemorySearchCache, RedisSearchCache
 from ragcore.adapters.sql.catalog import SqlCollectionCatalog
 from ragcore.adapters.sql.documents import SqlDocumentRepository
 from ragcore.adapters.sql.engine import make_engine
@@ -74,6 +75,16 @@ class Stores(containers.DeclarativeContainer):
         sql=providers.Singleton(SqlKeywordIndex, engine),
         memory=providers.Singleton(memory_keywords.MemoryKeywordIndex),
     )
+    search_cache = providers.Selector(
+        config.search_cache,
+        none=providers.Object(None),
+        memory=providers.Singleton(
+            MemorySearchCache, max_entries=config.search_cache_max_entries, ttl_seconds=config.search_cache_ttl_seconds
+        ),
+        redis=providers.Singleton(
+            RedisSearchCache, redis, config.redis_prefix, ttl_seconds=config.search_cache_ttl_seconds
+        ),
+    )
 
 
 class Compute(containers.DeclarativeContainer):
@@ -126,13 +137,13 @@ class Services(containers.DeclarativeContainer):
         DocumentService, collections=collections, documents=stores.documents, jobs=stores.jobs,
         blobs=stores.blobs, vectors=stores.vectors, keywords=stores.keywords, parser=compute.parser,
         embedder=compute.embedder, clock=stores.clock, max_upload_bytes=config.max_upload_bytes,
-        max_attempts=config.max_attempts,
+        max_attempts=config.max_attempts, search_cache=stores.search_cache,
     )
     ingestion = providers.Singleton(
         IngestionService, collections=collections, documents=stores.documents, blobs=stores.blobs,
         vectors=stores.vectors, keywords=stores.keywords, parser=compute.parser, chunker=compute.chunker,
         embedder=compute.embedder, clock=stores.clock, embed_batch_size=config.embed_batch_size,
-        metadata=language.metadata,
+        metadata=language.metadata, search_cache=stores.search_cache,
     )
     jobs = providers.Singleton(
         JobService, queue=stores.jobs, ingestion=ingestion, clock=stores.clock,
@@ -145,6 +156,7 @@ class Services(containers.DeclarativeContainer):
             Fusion, k=config.fusion_k, dense_weight=config.fusion_dense_weight,
             keyword_weight=config.fusion_keyword_weight, candidates=config.fusion_candidates,
         ),
+        cache=stores.search_cache,
     )
     answers = providers.Singleton(
         AnswerService, search=search, llm=language.model, prompts=language.answer_prompts,

@@ -40,13 +40,17 @@ class Settings(BaseSettings):
     compute_retries: int = 3  # extra rounds over every URL, with exponential backoff, before compute_unavailable
 
     chunk_size: int = 254  # tokens; clamped to the embedder's max_seq_length - 2
-    chunk_overlap: int = 32  # tokens
+    chunk_overlap: int = 0  # tokens; 0 measured best on SciFact train queries (docs/retrieval.md)
     # Search (chosen on SciFact train queries, see docs/retrieval.md)
     search_mode: Literal["dense", "keyword", "hybrid"] = "hybrid"  # mode of searches that name none
-    fusion_k: float = 60.0  # reciprocal rank fusion: score = sum of weight / (k + rank)
-    fusion_dense_weight: float = 1.0
+    fusion_k: float = 5.0  # reciprocal rank fusion: score = sum of weight / (k + rank)
+    fusion_dense_weight: float = 0.85
     fusion_keyword_weight: float = 1.0
     fusion_candidates: int = 100  # hits each run contributes to hybrid fusion
+    # Search cache: memory = this process (serve with its in-process worker); redis = shared by every process
+    search_cache: Literal["none", "memory", "redis"] = "none"
+    search_cache_ttl_seconds: float = 300.0
+    search_cache_max_entries: int = 1024  # memory cache only (LRU beyond it)
     embed_batch_size: int = 32
     max_upload_bytes: int = 100 * 1024 * 1024
     lease_seconds: float = 60.0

@@ -20,8 +20,10 @@ from ragcore.domain.ports import (
     JobQueue,
     KeywordIndex,
     Parser,
+    SearchCache,
     VectorStore,
 )
+from ragcore.domain.search_cache import SearchResults
 
 MIN_PRIORITY, MAX_PRIORITY = -100, 100
 
@@ -49,7 +51,9 @@ class DocumentService:
         clock: Clock,
         max_upload_bytes: int,
         max_attempts: int = 3,
+        search_cache: SearchCache | None = None,
     ) -> None:
+        """``search_cache``: its collection generation is bumped when a document is deleted."""
         self._collections = collections
         self._documents = documents
         self._jobs = jobs
@@ -61,6 +65,7 @@ class DocumentService:
         self._clock = clock
         self._max_upload_bytes = max_upload_bytes
         self._max_attempts = max_attempts
+        self._search_cache = SearchResults(search_cache)
 
     def upload(
         self, collection_name: str, files: Sequence[tuple[str, bytes]], *, priority: int = 0,
@@ -153,12 +158,15 @@ class DocumentService:
         """Remove vectors and keyword entries first, then blob, job records and registry entry."""
         document = self.get(document_id)
         store_id = self._store_id(document)
-        self._vectors.delete_document(store_id, document.id)
-        self._keywords.delete_document(store_id, document.id)
-        if document.blob_key:
-            self._blobs.delete(document.blob_key)
-        self._jobs.remove_for_document(document.id)
-        self._documents.remove(document.id)
+        try:
+            self._vectors.delete_document(store_id, document.id)
+            self._keywords.delete_document(store_id, document.id)
+            if document.blob_key:
+                self._blobs.delete(document.blob_key)
+            self._jobs.remove_for_document(document.id)
+            self._documents.remove(document.id)
+        finally:  # even a half-done delete must not be served from the cache
+            self._search_cache.bump(document.collection_id)
 
     def _store_id(self, document: Document) -> str:
         collection = self._collections.by_id(document.collection_id)

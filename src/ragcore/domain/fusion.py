@@ -11,8 +11,8 @@ class Fusion(msgspec.Struct, frozen=True, kw_only=True):
     """Hybrid-search parameters: ``k`` damps the weight of top ranks; the weights scale each run;
     ``candidates`` is how many hits each run contributes (at least the requested top_k)."""
 
-    k: float = 60.0
-    dense_weight: float = 1.0
+    k: float = 5.0
+    dense_weight: float = 0.85
     keyword_weight: float = 1.0
     candidates: int = 100
 

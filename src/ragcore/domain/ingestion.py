@@ -19,8 +19,10 @@ from ragcore.domain.ports import (
     MetadataExtractor,
     Parser,
     ProgressCallback,
+    SearchCache,
     VectorStore,
 )
+from ragcore.domain.search_cache import SearchResults
 
 CANCELLED = "ingestion was cancelled"
 
@@ -40,8 +42,10 @@ class IngestionService:
         clock: Clock,
         embed_batch_size: int = 32,
         metadata: MetadataExtractor | None = None,
+        search_cache: SearchCache | None = None,
     ) -> None:
-        """``metadata``: the extractor of the metadata stage, run for collections with ``extract_metadata``."""
+        """``metadata``: the extractor of the metadata stage, run for collections with ``extract_metadata``;
+        ``search_cache``: its collection generation is bumped when a document becomes ready."""
         self._collections = collections
         self._documents = documents
         self._blobs = blobs
@@ -53,6 +57,7 @@ class IngestionService:
         self._clock = clock
         self._batch = embed_batch_size
         self._metadata = metadata
+        self._search_cache = SearchResults(search_cache)
 
     def process(self, document_id: str, progress: ProgressCallback) -> Document:
         """Ingest one registered document; returns it ``ready``.
@@ -101,6 +106,7 @@ class IngestionService:
         except BaseException:
             self._discard(store_id, document.id)  # never ready without its registry entry
             raise
+        self._search_cache.bump(collection.id)
         if document.blob_key:
             self._blobs.delete(document.blob_key)
         return ready

@@ -231,6 +231,26 @@ class KeywordIndex(Protocol):
         ...
 
 
+class SearchCache(Protocol):
+    """Recent search results by key, each kept for a bounded time (TTL, LRU-evicted when full), and
+    one generation counter per collection that changes whenever the collection's content does.
+
+    Keys are opaque strings built by the domain (they include the generation). ``get`` returns None
+    on a miss or an expired entry; ``generation`` is 0 for a collection never bumped. Every method
+    raises Unavailable(code="search_cache_unavailable") when its backend cannot be reached.
+    """
+
+    def get(self, key: str) -> list[SearchHit] | None: ...
+
+    def put(self, key: str, hits: Sequence[SearchHit]) -> None: ...
+
+    def generation(self, collection_id: str) -> int: ...
+
+    def bump(self, collection_id: str) -> None:
+        """Change the collection's generation, so no earlier key is looked up again."""
+        ...
+
+
 class Parser(Protocol):
     def detect_format(self, data: bytes, filename: str) -> str:
         """Format name (e.g. "pdf", "docx", "md"); raises Invalid(code="unsupported_format")."""

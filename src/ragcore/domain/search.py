@@ -14,7 +14,8 @@ from ragcore.domain.errors import Invalid
 from ragcore.domain.filters import Predicate, compile_filter
 from ragcore.domain.fusion import Fusion, reciprocal_rank_fusion
 from ragcore.domain.models import Collection, Document, SearchHit
-from ragcore.domain.ports import DocumentRepository, Embedder, KeywordIndex, VectorStore
+from ragcore.domain.ports import DocumentRepository, Embedder, KeywordIndex, SearchCache, VectorStore
+from ragcore.domain.search_cache import SearchResults
 
 SearchMode = Literal["dense", "keyword", "hybrid"]
 SEARCH_MODES: tuple[str, ...] = get_args(SearchMode)
@@ -33,8 +34,10 @@ class SearchService:
         embedder: Embedder,
         default_mode: str = "hybrid",
         fusion: Fusion | None = None,
+        cache: SearchCache | None = None,
     ) -> None:
-        """``default_mode``: the mode of searches that name none; ``fusion``: hybrid parameters."""
+        """``default_mode``: the mode of searches that name none; ``fusion``: hybrid parameters;
+        ``cache``: recent results per collection generation (None: every search runs)."""
         self._collections = collections
         self._documents = documents
         self._vectors = vectors
@@ -42,6 +45,7 @@ class SearchService:
         self._embedder = embedder
         self._default_mode = _check_mode(default_mode)
         self._fusion = fusion or Fusion()
+        self._cache = SearchResults(cache)
 
     @property
     def default_mode(self) -> str:
@@ -62,7 +66,8 @@ class SearchService:
         ``mode``: "dense" | "keyword" | "hybrid" (None: the configured default); ``filters``: see
         domain/filters.py. Raises Invalid "invalid_query" / "invalid_top_k" (1..100) / "invalid_mode" /
         "invalid_filter", NotFound "collection_not_found" (nothing is created), Conflict
-        "embedding_dimension_mismatch" (dense and hybrid).
+        "embedding_dimension_mismatch" (dense and hybrid). A repeated search may be served from the
+        cache; its hits are re-checked against the registry, so a deleted document never comes back.
         """
         mode = self._default_mode if mode is None else _check_mode(mode)
         if not query.strip() or len(query) > MAX_QUERY_CHARS:
@@ -71,6 +76,17 @@ class SearchService:
             raise Invalid(f"top_k must be between 1 and {MAX_TOP_K}", code="invalid_top_k")
         predicate = None if filters is None else compile_filter(filters)
         collection = self._collections.get(collection_name)
+        key = self._cache.key(collection.id, query, top_k, mode, filters)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return _ready(cached, self._ready_documents(cached))
+        hits = self._run(collection, query, top_k, mode, predicate)
+        self._cache.put(key, hits)
+        return hits
+
+    def _run(
+        self, collection: Collection, query: str, top_k: int, mode: str, predicate: Predicate | None
+    ) -> list[SearchHit]:
         allowed = None if predicate is None else self._matching(collection, predicate)
         if allowed is not None and not allowed:
             return []

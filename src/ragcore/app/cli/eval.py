@@ -69,7 +69,7 @@ def _evaluate(folder: Path, params: dict, corpus_path: Path, queries_path: Path,
     import msgspec
 
     from ragcore.app.bootstrap import bootstrap
-    from ragcore.app.evaluation import beir, ingest, runs
+    from ragcore.app.evaluation import beir, ingest, runs, workers
     from ragcore.app.settings import Settings
 
     corpus, qrels = beir.read_corpus(corpus_path), beir.read_qrels(qrels_path)
@@ -79,7 +79,7 @@ def _evaluate(folder: Path, params: dict, corpus_path: Path, queries_path: Path,
         blob_store="filesystem", keyword_index="sql", compute="local", **params,
     )
     container = bootstrap(settings, log_level="WARNING")
-    ingest.batch_compute(container)
+    workers.batch_compute(container)
     with _progress() as progress:
         task = progress.add_task("ingesting", total=None)
         report = ingest.ingest(container, folder, corpus, ingest.corpus_digest(corpus),

@@ -7,26 +7,21 @@ again, and refuses a data dir ingested from another corpus or with other chunk p
 """
 
 import hashlib
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import msgspec
-from dependency_injector import providers
 
-from ragcore.adapters.compute.batching import BatchingEmbedder
 from ragcore.app.evaluation.beir import CorpusRecord
+from ragcore.app.evaluation.workers import Advance, run_jobs
 from ragcore.domain.errors import Conflict, NotFound
 from ragcore.domain.ingestion import embedding_text
 
 COLLECTION = "eval"
 MARKER = "eval-ingest.json"
 WORKER_ID = "eval"
-THREADS = 4  # worker threads: their embedding calls merge into batches (BatchingEmbedder)
-
-Advance = Callable[[int, int], None]  # (documents done, documents to do)
 
 
 class IngestReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,7 +67,7 @@ def ingest(
     _ensure_collection(services.collections())
     for record in corpus:
         services.documents().upload(COLLECTION, [(f"{record.id}.md", record.markdown())])
-    _run_jobs(services, advance)
+    run_jobs(services, COLLECTION, WORKER_ID, advance)
     report = _report(container, digest, time.monotonic() - started)
     marker.write_bytes(msgspec.json.encode(report))
     return report
@@ -92,68 +87,6 @@ def _ensure_collection(collections: Any) -> None:
         collections.get(COLLECTION)
     except NotFound:
         collections.create(COLLECTION)
-
-
-def batch_compute(container: Any) -> None:
-    """Let several worker threads share the compute: embeddings merged into batches, parsing one at a time."""
-    compute = container.compute
-    compute.embedder.override(providers.Object(BatchingEmbedder(compute.embedder())))
-    compute.parser.override(providers.Object(_OneAtATime(compute.parser())))
-
-
-class _OneAtATime:
-    """A parser proxy that lets one thread parse at a time (Docling's converter is shared)."""
-
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
-        self._lock = threading.Lock()
-
-    def detect_format(self, data: bytes, filename: str) -> str:
-        return self._inner.detect_format(data, filename)
-
-    def parse(self, data: bytes, filename: str) -> Any:
-        with self._lock:
-            return self._inner.parse(data, filename)
-
-
-def _pending(documents: Any) -> int:
-    return sum(len(documents.list(collection_name=COLLECTION, status=s)) for s in ("queued", "processing"))
-
-
-def _run_jobs(services: Any, advance: Advance) -> None:
-    """Run due jobs on THREADS threads until no document of the collection is queued or processing."""
-    total = _pending(services.documents())
-    done = [0]
-    lock = threading.Lock()
-    advance(0, total)
-
-    errors: list[BaseException] = []
-
-    def work(worker_id: str) -> None:
-        try:
-            loop(worker_id)
-        except BaseException as exc:  # re-raised in the calling thread
-            errors.append(exc)
-
-    def loop(worker_id: str) -> None:
-        while True:
-            job = services.jobs().run_next(worker_id)
-            if job is not None:
-                with lock:
-                    done[0] += job.status in ("succeeded", "failed")
-                    advance(done[0], total)
-            elif _pending(services.documents()) == 0:
-                return
-            else:
-                time.sleep(0.5)  # a retry's backoff, or the lease of a crashed earlier run, has not expired
-
-    threads = [threading.Thread(target=work, args=(f"{WORKER_ID}-{i}",), daemon=True) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
 
 
 def _report(container: Any, digest: str, seconds: float) -> IngestReport:
