@@ -36,7 +36,7 @@ class _RoundFailed(Exception):
 
 
 class ComputeHttpClient:
-    """Calls ``urls`` (base URLs such as ``http://10.0.0.5:8100``) over one pooled ``httpx.Client``.
+    """Calls ``urls`` (base URLs such as ``http://compute-1:8100``) over one pooled ``httpx.Client``.
 
     ``timeout_seconds``: per request (connect at most 5 s); ``retries``: extra rounds after the first;
     ``backoff_seconds``: first sleep between rounds, doubled each round up to ``backoff_max_seconds``.
