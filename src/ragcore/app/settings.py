@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     # Search (chosen on SciFact train queries, see docs/retrieval.md)
     search_mode: Literal["dense", "keyword", "hybrid"] = "hybrid"  # mode of searches that name none
     fusion_k: float = 5.0  # reciprocal rank fusion: score = sum of weight / (k + rank)
-    fusion_dense_weight: float = 0.85
+    fusion_dense_weight: float = 0.7
     fusion_keyword_weight: float = 1.0
     fusion_candidates: int = 100  # hits each run contributes to hybrid fusion
     # Search cache: memory = this process (serve with its in-process worker); redis = shared by every process

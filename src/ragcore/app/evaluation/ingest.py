@@ -25,7 +25,8 @@ WORKER_ID = "eval"
 
 
 class IngestReport(msgspec.Struct, frozen=True, kw_only=True):
-    """``truncated_chunks``: chunks longer than the embedder reads (must be 0); ``seconds``: wall time."""
+    """``truncated_chunks``: chunks longer than the embedder reads (must be 0); ``seconds``: wall time of
+    the run that ingested (a resumed ingest counts only its last run)."""
 
     corpus_sha256: str
     chunk_size: int
