@@ -6,12 +6,11 @@ chromadb is imported lazily so that loading this module stays cheap and the doma
 from __future__ import annotations
 
 import contextlib
-import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
-from ragcore.domain.errors import Conflict, Invalid, NotFound, Unavailable
+from ragcore.adapters.chroma_support import check_dimension, parse_url, to_chunk, to_metadata, translated
+from ragcore.domain.errors import Conflict, Invalid, Unavailable
 from ragcore.domain.models import Chunk, SearchHit
 
 _INCLUDE = ["documents", "metadatas"]
@@ -49,10 +48,10 @@ class ChromaVectorStore:
         import chromadb
         from chromadb.config import Settings
 
-        host, port, ssl = _parse_url(url)
+        host, port, ssl = parse_url(url)
         settings = Settings(anonymized_telemetry=False)
         try:
-            with _translated(""):
+            with translated(""):
                 client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
         except ValueError as exc:  # chromadb's "Could not connect to a Chroma server"
             raise Unavailable(
@@ -72,7 +71,7 @@ class ChromaVectorStore:
 
         if dimension < 1:
             raise Invalid(f"dimension must be positive, not {dimension}", code="invalid_dimension")
-        with _translated(store_id):
+        with translated(store_id):
             try:
                 self._client.create_collection(
                     store_id,
@@ -93,12 +92,12 @@ class ChromaVectorStore:
         """Delete the collection with its vectors; no error when absent."""
         from chromadb.errors import NotFoundError
 
-        with _translated(store_id), contextlib.suppress(NotFoundError):
+        with translated(store_id), contextlib.suppress(NotFoundError):
             self._client.delete_collection(store_id)
 
     def collection_ids(self) -> list[str]:
         """Names of every Chroma collection, sorted."""
-        with _translated(""):
+        with translated(""):
             return sorted(c.name for c in self._client.list_collections())
 
     def upsert(self, store_id: str, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
@@ -111,9 +110,9 @@ class ChromaVectorStore:
             raise Invalid(
                 f"{len(chunks)} chunks but {len(embeddings)} embeddings", code="embedding_count_mismatch"
             )
-        with _translated(store_id):
+        with translated(store_id):
             collection = self._get(store_id)
-            _check_dimension(embeddings, collection.metadata["dimension"])
+            check_dimension(embeddings, collection.metadata["dimension"])
             step = self._client.get_max_batch_size()
             for start in range(0, len(chunks), step):
                 part = chunks[start : start + step]
@@ -121,20 +120,20 @@ class ChromaVectorStore:
                     ids=[c.id for c in part],
                     embeddings=[[float(x) for x in e] for e in embeddings[start : start + step]],
                     documents=[c.text for c in part],
-                    metadatas=[_to_metadata(c) for c in part],
+                    metadatas=[to_metadata(c) for c in part],
                 )
 
     def delete_document(self, store_id: str, document_id: str) -> None:
         """Remove every vector of the document; no error when it has none or the collection is gone."""
         from chromadb.errors import NotFoundError
 
-        with _translated(store_id), contextlib.suppress(NotFoundError):
+        with translated(store_id), contextlib.suppress(NotFoundError):
             self._get(store_id).delete(where={"document_id": document_id})
 
     def document_ids(self, store_id: str) -> set[str]:
         """Ids of every document with at least one chunk; NotFound "store_collection_not_found"."""
         found: set[str] = set()
-        with _translated(store_id):
+        with translated(store_id):
             collection = self._get(store_id)
             offset = 0
             while True:
@@ -146,7 +145,7 @@ class ChromaVectorStore:
 
     def count(self, store_id: str, document_id: str | None = None) -> int:
         """Vectors in the collection (or of one document); NotFound "store_collection_not_found"."""
-        with _translated(store_id):
+        with translated(store_id):
             collection = self._get(store_id)
             if document_id is None:
                 return collection.count()
@@ -154,10 +153,10 @@ class ChromaVectorStore:
 
     def chunks(self, store_id: str, document_id: str) -> list[Chunk]:
         """The document's chunks ordered by index; NotFound "store_collection_not_found"."""
-        with _translated(store_id):
+        with translated(store_id):
             found = self._get(store_id).get(where={"document_id": document_id}, include=_INCLUDE)
         rows = zip(found["ids"], found["documents"], found["metadatas"], strict=True)
-        return sorted((_to_chunk(*row) for row in rows), key=lambda c: c.index)
+        return sorted((to_chunk(*row) for row in rows), key=lambda c: c.index)
 
     def query(
         self, store_id: str, embedding: Sequence[float], top_k: int, document_ids: frozenset[str] | None = None
@@ -170,9 +169,9 @@ class ChromaVectorStore:
         """
         if top_k < 1:
             raise Invalid(f"top_k must be at least 1, not {top_k}", code="invalid_top_k")
-        with _translated(store_id):
+        with translated(store_id):
             collection = self._get(store_id)
-            _check_dimension([embedding], collection.metadata["dimension"])
+            check_dimension([embedding], collection.metadata["dimension"])
             n_results = min(top_k, collection.count())  # Chroma rejects n_results=0
             if n_results == 0 or document_ids is not None and not document_ids:
                 return []
@@ -186,71 +185,9 @@ class ChromaVectorStore:
         rows = zip(
             found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True
         )
-        return [SearchHit(chunk=_to_chunk(i, d, m), score=1.0 - dist) for i, d, m, dist in rows]
+        return [SearchHit(chunk=to_chunk(i, d, m), score=1.0 - dist) for i, d, m, dist in rows]
 
     def _get(self, store_id: str) -> Any:
         # get, never get-or-create: reads must not create collections. No embedding function,
         # or chroma would try to download its default ONNX model.
         return self._client.get_collection(store_id, embedding_function=None)
-
-
-@contextlib.contextmanager
-def _translated(store_id: str) -> Iterator[None]:
-    """Map driver errors to domain errors."""
-    import httpx
-    from chromadb.errors import NotFoundError
-
-    try:
-        yield
-    except NotFoundError as exc:
-        raise NotFound(
-            f"store collection {store_id!r} does not exist", code="store_collection_not_found"
-        ) from exc
-    except (httpx.TransportError, ConnectionError, TimeoutError) as exc:
-        raise Unavailable("the vector store cannot be reached", code="vector_store_unavailable") from exc
-
-
-def _parse_url(url: str) -> tuple[str, int, bool]:
-    """(host, port, ssl) of "http(s)://host[:port]"; raises Invalid "invalid_chroma_url"."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise Invalid(f"invalid ChromaDB URL {url!r}", code="invalid_chroma_url") from exc
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
-        raise Invalid(f"ChromaDB URL must be http(s)://host:port, not {url!r}", code="invalid_chroma_url")
-    ssl = parts.scheme == "https"
-    return parts.hostname, port or (443 if ssl else 8000), ssl
-
-
-def _check_dimension(embeddings: Sequence[Sequence[float]], dimension: int) -> None:
-    for embedding in embeddings:
-        if len(embedding) != dimension:
-            raise Conflict(
-                f"embedding has {len(embedding)} dimensions, the collection {dimension}",
-                code="embedding_dimension_mismatch",
-            )
-
-
-def _to_metadata(chunk: Chunk) -> dict[str, str | int]:
-    # Chroma metadata values must be scalars: pages as "1,2", headings as a JSON list.
-    return {
-        "document_id": chunk.document_id,
-        "chunk_index": chunk.index,
-        "pages": ",".join(str(p) for p in chunk.pages),
-        "headings": json.dumps(list(chunk.headings)),
-        "filename": chunk.filename,
-    }
-
-
-def _to_chunk(chunk_id: str, text: str | None, meta: Mapping[str, Any]) -> Chunk:
-    pages = str(meta.get("pages", ""))
-    return Chunk(
-        id=chunk_id,
-        document_id=str(meta["document_id"]),
-        index=int(meta["chunk_index"]),
-        text=text or "",
-        pages=tuple(int(p) for p in pages.split(",") if p),
-        headings=tuple(json.loads(str(meta.get("headings", "[]")))),
-        filename=str(meta.get("filename", "")),
-    )
