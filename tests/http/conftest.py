@@ -40,16 +40,6 @@ def run_jobs(client) -> int:
     return count
 
 
-def wait_for_job(client, job_id: str, timeout: float = 300) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/v1/jobs/{job_id}").json()
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
-
-
 def upload(client, collection: str, *files: tuple[str, bytes]):
     return client.post(
         f"/api/v1/collections/{collection}/documents",

@@ -39,13 +39,6 @@ class Worker:
         self.id = worker_id()
         self.stop_event = threading.Event()
 
-    def run_pending(self) -> int:
-        """Run due jobs until none is left; returns how many ran."""
-        count = 0
-        while not self.stop_event.is_set() and self._run_one():
-            count += 1
-        return count
-
     def run_forever(self) -> None:
         """Run until ``stop_event`` is set; the current job always finishes first."""
         log.info("worker_started", worker=self.id)
