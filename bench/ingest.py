@@ -2,13 +2,15 @@
 
 Uploads the first ``--docs`` SciFact abstracts (``# title`` + text markdown) through
 DocumentService.upload into a fresh data dir (SQLite, embedded Chroma, SQL keyword index) and runs
-their jobs with an in-process worker (JobService.run_next, one thread, like ``ragcore worker``).
+their jobs with an in-process worker (JobService.run_batch, ``--worker-batch`` jobs at a time, one
+thread, like ``ragcore worker``).
 Then, on exactly the chunk texts the pipeline stored, the raw ceiling: ``SentenceTransformer.encode``
 (same batch size, normalised) + ``collection.add`` into a bare Chroma collection, once per document
-(as the pipeline calls it) and once as one length-sorted stream over all documents. Prints docs/s,
-chunks/s, truncated chunks and the pipeline/raw ratios.
+(as a worker batch of 1 calls the model) and once as one length-sorted stream over all documents.
+Prints docs/s, chunks/s, truncated chunks and the pipeline/raw ratios. ``--worker-batch 1,16`` runs
+the pipeline once per value (fresh data dir each), so batch sizes are compared in one session.
 
-    .venv/bin/python bench/ingest.py [--docs 5183] [--batch-size 32] [--corpus PATH]
+    .venv/bin/python bench/ingest.py [--docs 5183] [--batch-size 32] [--worker-batch 16|1,16,...] [--corpus PATH]
 """
 
 import argparse
@@ -31,12 +33,23 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "scifact" / "
 COLLECTION = "bench"
 
 
+class Timer:
+    """Wall and CPU seconds (``process_time``: every thread of this process) since creation. On a shared
+    machine CPU seconds show the work done, whatever share of the cores other processes took."""
+
+    def __init__(self) -> None:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def stop(self) -> tuple[float, float]:
+        return time.perf_counter() - self._wall, time.process_time() - self._cpu
+
+
 def run_pipeline(
-    data_dir: Path, records: list, batch_size: int, threads: int = 1
-) -> tuple[float, list[list[str]], object]:
-    """Upload + ingest ``records`` with ``threads`` worker threads (more than one: their embedding calls
-    merge into length-sorted batches, BatchingEmbedder); returns (wall seconds, embedding texts per
-    document, container)."""
+    data_dir: Path, records: list, batch_size: int, threads: int = 1, worker_batch: int = 1
+) -> tuple[tuple[float, float], list[list[str]], object]:
+    """Upload + ingest ``records`` with ``threads`` worker threads, each running ``worker_batch`` jobs at
+    a time (more than one thread: their embedding calls merge into length-sorted batches,
+    BatchingEmbedder); returns ((wall, CPU seconds), embedding texts per document, container)."""
     settings = Settings(data_dir=data_dir, embed_batch_size=batch_size, log_level="WARNING")
     container = bootstrap(settings, log_level="WARNING")
     if threads > 1:
@@ -44,13 +57,13 @@ def run_pipeline(
     services = container.services
     services.collections().create("warmup")  # model load and lazy imports (Docling, LlamaIndex) happen once
     services.documents().upload("warmup", [("warmup.md", b"# Warm-up\n\nOne document loads the pipeline.\n")])
-    work(services, 1)
+    work(services, 1, 1)
     services.collections().create(COLLECTION)
-    started = time.perf_counter()
+    timer = Timer()
     for record in records:
         services.documents().upload(COLLECTION, [(f"{record.id}.md", record.markdown())])
-    work(services, threads)
-    seconds = time.perf_counter() - started
+    work(services, threads, worker_batch)
+    seconds = timer.stop()
     documents = services.documents().list(collection_name=COLLECTION, status="ready")
     if len(documents) != len(records):
         raise SystemExit(f"only {len(documents)} of {len(records)} documents became ready")
@@ -58,11 +71,11 @@ def run_pipeline(
     return seconds, texts, container
 
 
-def work(services, threads: int) -> None:
-    """Run every due job on ``threads`` threads (each a worker with its own id)."""
+def work(services, threads: int, worker_batch: int) -> None:
+    """Run every due job on ``threads`` threads (each a worker with its own id), ``worker_batch`` at a time."""
 
     def loop(n: int) -> None:
-        while services.jobs().run_next(f"bench-{n}") is not None:
+        while services.jobs().run_batch(f"bench-{n}", worker_batch):
             pass
 
     pool = [threading.Thread(target=loop, args=(n,)) for n in range(threads)]
@@ -72,8 +85,8 @@ def work(services, threads: int) -> None:
         thread.join()
 
 
-def run_raw(chroma_dir: Path, model, texts: list[list[str]], batch_size: int, stream: bool) -> float:
-    """Wall seconds of encode + add of ``texts``: per document, or all documents in one encode call
+def run_raw(chroma_dir: Path, model, texts: list[list[str]], batch_size: int, stream: bool) -> tuple[float, float]:
+    """Wall and CPU seconds of encode + add of ``texts``: per document, or all documents in one encode call
     (sentence-transformers sorts each call's texts by length)."""
     import chromadb
 
@@ -81,7 +94,7 @@ def run_raw(chroma_dir: Path, model, texts: list[list[str]], batch_size: int, st
     collection = client.create_collection(f"raw{int(stream)}", configuration={"hnsw": {"space": "cosine"}},
                                           embedding_function=None)
     groups = [[t for doc in texts for t in doc]] if stream else texts
-    started = time.perf_counter()
+    timer = Timer()
     n = 0
     for group in groups:
         vectors = model.encode(group, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
@@ -89,7 +102,7 @@ def run_raw(chroma_dir: Path, model, texts: list[list[str]], batch_size: int, st
             ids = [str(n + i) for i in range(start, min(start + 5000, len(group)))]
             collection.add(ids=ids, embeddings=vectors[start : start + 5000], documents=group[start : start + 5000])
         n += len(group)
-    return time.perf_counter() - started
+    return timer.stop()
 
 
 def truncated(embedder, texts: list[list[str]]) -> int:
@@ -98,20 +111,29 @@ def truncated(embedder, texts: list[list[str]]) -> int:
     return sum(embedder.count_tokens(t) > limit for doc in texts for t in doc)
 
 
-def report(docs: int, chunks: int, times: dict[str, float], cut: int, command: str) -> str:
+def report(docs: int, chunks: int, times: list[tuple[str, tuple[float, float]]], cut: int, command: str) -> str:
+    """The table of ``times`` ((row name, (wall, CPU seconds)), the first row the reference of the
+    ratios) and each pipeline row's overhead over both raw rows, in wall and in CPU seconds."""
+    width = max(len(name) for name, _ in times) + 2
     lines = [
         f"ragcore ingest benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
         f"{os.cpu_count()} CPU cores, Python {platform.python_version()}, {platform.processor() or platform.machine()}",
         f"command: {command}",
         f"{docs} documents, {chunks} chunks, truncated chunks {cut}, load average at the end {os.getloadavg()[0]:.2f}",
-        f"{'':34}{'seconds':>10}{'docs/s':>10}{'chunks/s':>10}{'pipeline/this':>15}",
+        f"{'':{width}}{'seconds':>10}{'docs/s':>10}{'chunks/s':>10}{'pipeline/this':>15}{'cpu s':>10}{'cpu ratio':>11}",
     ]
-    pipeline = next(iter(times.values()))
-    for name, seconds in times.items():
-        lines.append(f"{name:34}{seconds:>10.2f}{docs / seconds:>10.2f}{chunks / seconds:>10.2f}"
-                     f"{pipeline / seconds:>15.2f}")
-    overhead = pipeline / times["raw encode+add per document"] - 1
-    lines.append(f"pipeline overhead over raw encode+add on the same chunks: {overhead:+.1%}")
+    first_wall, first_cpu = times[0][1]
+    for name, (wall, cpu) in times:
+        lines.append(f"{name:{width}}{wall:>10.2f}{docs / wall:>10.2f}{chunks / wall:>10.2f}"
+                     f"{first_wall / wall:>15.2f}{cpu:>10.2f}{first_cpu / cpu:>11.2f}")
+    raw = dict(times)
+    for name, (wall, cpu) in times:
+        if name.startswith("pipeline"):
+            overheads = [f"{wall / raw[r][0] - 1:+.1%} {label} (cpu {cpu / raw[r][1] - 1:+.1%})" for r, label in
+                         (("raw encode+add per document", "per document"),
+                          ("raw encode+add one sorted stream", "one sorted stream"))]
+            lines.append(f"pipeline overhead over raw encode+add on the same chunks {name.removeprefix('pipeline ')}: "
+                         + ", ".join(overheads))
     return "\n".join(lines)
 
 
@@ -121,16 +143,24 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--docs", type=int, default=5183, help="first N corpus records (tiny input: 5)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="worker threads sharing one batching embedder")
+    parser.add_argument("--worker-batch", default=str(Settings.model_fields["worker_batch_documents"].default),
+                        help="jobs each worker leases and runs together (RAGCORE_WORKER_BATCH_DOCUMENTS); "
+                             "a comma-separated list (1,16,1,16) runs the pipeline once per value, in that order")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     args = parser.parse_args(argv)
     records = read_corpus(args.corpus)[: args.docs]
+    times: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="ragcore-bench-") as tmp:
-        seconds, texts, container = run_pipeline(Path(tmp) / "data", records, args.batch_size, args.threads)
-        embedder = container.compute.embedder()
+        for n, worker_batch in enumerate(int(v) for v in args.worker_batch.split(",")):
+            seconds, texts, container = run_pipeline(
+                Path(tmp) / f"data{n}", records, args.batch_size, args.threads, worker_batch
+            )
+            times.append((f"pipeline (upload + worker x{args.threads}, batch {worker_batch})", seconds))
+            embedder = container.compute.embedder()
         model = getattr(embedder, "_inner", embedder)._load()  # the same SentenceTransformer instance, already warm
-        times = {f"pipeline (upload + worker x{args.threads})": seconds}
-        times["raw encode+add per document"] = run_raw(Path(tmp) / "raw", model, texts, args.batch_size, False)
-        times["raw encode+add one sorted stream"] = run_raw(Path(tmp) / "raw", model, texts, args.batch_size, True)
+        times.append(("raw encode+add per document", run_raw(Path(tmp) / "raw", model, texts, args.batch_size, False)))
+        times.append(("raw encode+add one sorted stream",
+                      run_raw(Path(tmp) / "raw", model, texts, args.batch_size, True)))
         cut = truncated(embedder, texts)
     command = " ".join(["python bench/ingest.py", *(sys.argv[1:] if argv is None else argv)])
     text = report(len(records), sum(map(len, texts)), times, cut, command)

@@ -1,13 +1,15 @@
 """Search latency over HTTP vs the raw path (query encode + Chroma query), in one run.
 
 Ingests the first ``--docs`` SciFact abstracts into a fresh data dir (or reuses ``--data-dir``),
-measures the raw path in this process (SentenceTransformer.encode of the query + Chroma query,
-top_k 10), then starts ``ragcore serve --no-worker`` on a free loopback port and sends
+measures the raw path in this process (the collection's embedder encodes the query — for torch
+SentenceTransformer.encode itself — + Chroma query, top_k 10), then starts ``ragcore serve --no-worker``
+on a free loopback port and sends
 ``POST /api/v1/search`` (top_k 10, ``--mode``) from 1, 8 and 32 concurrent clients, each request a
 distinct SciFact claim; then one claim repeated (served from the search cache when
 ``--cache`` is memory or redis). Prints p50/p95/p99 (ms), throughput (queries/s) and HTTP/raw ratios.
 
-    .venv/bin/python bench/search.py [--docs 5183] [--queries 200] [--mode dense] [--cache memory]
+    .venv/bin/python bench/search.py [--docs 5183] [--queries 200] [--mode dense] [--cache memory] \
+        [--embedding-backend torch|onnx|onnx-int8]
 """
 
 import argparse
@@ -21,6 +23,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from unittest.mock import patch
 
 import httpx
 
@@ -40,15 +43,20 @@ def percentiles(seconds: list[float]) -> tuple[float, float, float]:
 
 
 def raw_latencies(container, queries: list[str]) -> list[float]:
-    """Seconds per query of encode + Chroma query (top 10) in this process, on the pipeline's collection."""
-    model = container.compute.embedder()._load()
-    store_id = container.services.collections().get(COLLECTION).store_id
-    collection = container.stores.vectors()._client.get_collection(store_id, embedding_function=None)
+    """Seconds per query of encode + Chroma query (top 10) in this process, on the pipeline's collection,
+    with the collection's pinned backend (torch: ``SentenceTransformer.encode`` directly)."""
+    collection = container.services.collections().get(COLLECTION)
+    embedder = container.services.collections().embedder(collection)
+    if collection.embedding_backend == "torch":
+        model = embedder._load()
+        encode = lambda q: model.encode([q], normalize_embeddings=True, show_progress_bar=False)  # noqa: E731
+    else:
+        encode = lambda q: [embedder.embed_query(q)]  # noqa: E731
+    store = container.stores.vectors()._client.get_collection(collection.store_id, embedding_function=None)
     out = []
     for query in queries:
         started = time.perf_counter()
-        vector = model.encode([query], normalize_embeddings=True, show_progress_bar=False)
-        collection.query(query_embeddings=vector, n_results=10, include=["documents", "metadatas", "distances"])
+        store.query(query_embeddings=encode(query), n_results=10, include=["documents", "metadatas", "distances"])
         out.append(time.perf_counter() - started)
     return out
 
@@ -102,12 +110,15 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--queries", type=int, default=200, help="requests per concurrency level")
     parser.add_argument("--mode", default="dense", choices=["dense", "keyword", "hybrid"])
     parser.add_argument("--cache", default="memory", choices=["none", "memory", "redis"])
+    parser.add_argument("--embedding-backend", default="torch", choices=["torch", "onnx", "onnx-int8"],
+                        help="the backend the benchmark collection pins (RAGCORE_EMBEDDING_BACKEND)")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="SciFact corpus.jsonl (queries.jsonl beside it)")
     args = parser.parse_args(argv)
     with (args.corpus.parent / "queries.jsonl").open() as lines:
         claims = [json.loads(line)["text"] for line in lines]
     claims = (claims * (1 + 3 * (args.queries + 2) // len(claims)))[: 3 * (args.queries + 2)]
-    with tempfile.TemporaryDirectory(prefix="ragcore-bench-") as tmp:
+    pin = {"RAGCORE_EMBEDDING_BACKEND": args.embedding_backend}  # the collection's backend, server included
+    with patch.dict(os.environ, pin), tempfile.TemporaryDirectory(prefix="ragcore-bench-") as tmp:
         data_dir = Path(tmp) / "data"
         _, texts, container = run_pipeline(data_dir, read_corpus(args.corpus)[: args.docs], 32)
         raw_latencies(container, claims[:5])  # warm-up
@@ -120,6 +131,7 @@ def main(argv: list[str] | None = None) -> str:
         f"ragcore search benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPU "
         f"cores, Python {platform.python_version()}", f"command: {command}",
         f"{args.docs} documents, {sum(map(len, texts))} chunks, mode {args.mode}, top_k 10, cache {args.cache}, "
+        f"embedding backend {args.embedding_backend}, "
         f"load average at the end {os.getloadavg()[0]:.2f}",
     ]
     text = report(rows, raw, header)

@@ -11,7 +11,10 @@ import argparse
 import json
 from pathlib import Path
 
+from dependency_injector import providers
+
 from ragcore.app.bootstrap import bootstrap
+from ragcore.app.container import embedder_provider
 from ragcore.app.evaluation import beir, ingest, runs
 from ragcore.app.settings import Settings
 from ragcore.domain.fusion import Fusion
@@ -54,9 +57,10 @@ def main() -> None:
     queries = [q for q in beir.read_queries(SCIFACT / "queries.jsonl") if q.id in qrels]
     ids = ingest.beir_ids(container, beir.read_corpus(SCIFACT / "corpus.jsonl"))
     stores, services = container.stores, container.services
+    embedder = embedder_provider(container.compute, services.collections().get(ingest.COLLECTION).embedding_backend)
+    embedder.override(providers.Object(Memo(embedder(), "embed_query")))  # the eval collection's backend
     ports = dict(collections=services.collections(), documents=stores.documents(),
-                 vectors=Memo(stores.vectors(), "query"), keywords=Memo(stores.keywords(), "query"),
-                 embedder=Memo(container.compute.embedder(), "embed_query"))
+                 vectors=Memo(stores.vectors(), "query"), keywords=Memo(stores.keywords(), "query"))
     results = []
     for k in KS:
         for weight in DENSE_WEIGHTS:

@@ -38,6 +38,27 @@ def embedder():
 
 
 @pytest.fixture(scope="session")
+def onnx_cache_dir(tmp_path_factory) -> Path:
+    """One folder of exported ONNX models for the session (an export takes ~20 s); skips while the
+    ONNX adapter (adapters/compute/onnx_embedder.py) does not exist."""
+    import importlib.util
+
+    if importlib.util.find_spec("ragcore.adapters.compute.onnx_embedder") is None:
+        pytest.skip("ragcore.adapters.compute.onnx_embedder does not exist yet")
+    return tmp_path_factory.mktemp("onnx-models")
+
+
+@pytest.fixture(scope="session")
+def onnx_embedders(onnx_cache_dir) -> dict:
+    """The ONNX Runtime adapters of the bundled model by backend ("onnx", "onnx-int8"); they export into
+    ``onnx_cache_dir`` on first use, so the session exports each once."""
+    from ragcore.adapters.compute.onnx_embedder import OnnxEmbedder
+
+    return {"onnx": OnnxEmbedder(cache_dir=onnx_cache_dir),
+            "onnx-int8": OnnxEmbedder(quantized=True, cache_dir=onnx_cache_dir)}
+
+
+@pytest.fixture(scope="session")
 def parser():
     from ragcore.adapters.compute.docling_parser import DoclingParser
 

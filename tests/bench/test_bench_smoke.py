@@ -29,12 +29,13 @@ def _load(name: str):
 
 def test_ingest_benchmark_prints_pipeline_to_raw_ratios() -> None:
     corpus = shared_path("scifact", "corpus.jsonl")
-    report = _load("ingest").main(["--docs", "3", "--corpus", str(corpus)])
+    report = _load("ingest").main(["--docs", "3", "--worker-batch", "2", "--corpus", str(corpus)])
     assert "3 documents" in report and "truncated chunks 0" in report
-    pattern = r"^(pipeline \(upload \+ worker x1\)|raw encode\+add [a-z ]+?) +[\d.]+ +[\d.]+ +[\d.]+ +([\d.]+)$"
+    name = r"pipeline \(upload \+ worker x1, batch 2\)|raw encode\+add [a-z ]+?"
+    pattern = rf"^({name}) +[\d.]+ +[\d.]+ +[\d.]+ +([\d.]+)$"
     rows = re.findall(pattern, report, re.MULTILINE)
     assert [name for name, _ in rows] == [
-        "pipeline (upload + worker x1)", "raw encode+add per document", "raw encode+add one sorted stream"]
+        "pipeline (upload + worker x1, batch 2)", "raw encode+add per document", "raw encode+add one sorted stream"]
     assert all(float(ratio) > 0 for _, ratio in rows)
     assert "pipeline overhead over raw encode+add" in report
 
@@ -52,3 +53,15 @@ def test_scaling_benchmark_prints_one_row_per_size() -> None:
     report = _load("scaling").main(["--sizes", "300,600", "--queries", "5"])
     sizes = re.findall(r"^ *([\d,]+) +[\d.]+ +[\d.]+", report, re.MULTILINE)
     assert sizes == ["300", "600"]
+
+
+def test_embedders_benchmark_prints_one_row_per_backend(onnx_cache_dir) -> None:
+    corpus = shared_path("scifact", "corpus.jsonl")
+    report = _load("embedders").main(["--chunks", "20", "--queries", "3", "--corpus", str(corpus),
+                                      "--cache-dir", str(onnx_cache_dir)])
+    rows = re.findall(r"^(torch|onnx|onnx-int8) +[\d.]+ +[\d.]+ +([\d.]+) +[\d.]+ +([\d.]+) +[\d.]+ +[\d.]+$",
+                      report, re.MULTILINE)
+    assert [name for name, _, _ in rows] == ["torch", "onnx", "onnx-int8"]
+    assert all(float(ratio) > 0 for _, ratio, _ in rows)
+    assert float(rows[1][2]) >= 0.9999  # fp32 ONNX: the torch vectors
+    assert "20 SciFact chunks" in report and "ONNX load incl. export" in report

@@ -68,3 +68,24 @@ def test_search_modes_and_filters(run, tmp_path):
     assert (bad.exit_code, "[invalid_filter]" in bad.output, "'author'" in bad.output) == (2, True, True)
     bad = run("search", "ducks", "-c", "birds", "--mode", "fuzzy")
     assert (bad.exit_code, "[invalid_mode]" in bad.output) == (2, True)
+
+
+def test_collections_pin_the_embedding_backend_named_at_creation(run, tmp_path, monkeypatch, onnx_cache_dir):
+    monkeypatch.setenv("RAGCORE_MODEL_CACHE_DIR", str(onnx_cache_dir))  # one ONNX export per test session
+    bad = run("collections", "create", "fast", "--embedding-backend", "openvino")
+    assert (bad.exit_code, "[unknown_embedding_backend]" in bad.output) == (2, True)
+    assert "one of torch, onnx, onnx-int8, not 'openvino'" in " ".join(bad.output.split())  # rich wraps lines
+    assert run("collections", "create", "fast", "--embedding-backend", "onnx-int8").exit_code == 0
+    assert run("collections", "create", "plain").exit_code == 0
+    listed = [line.split("\t") for line in run("collections", "list").output.splitlines()]
+    assert [(row[0], row[-1]) for row in listed] == [("fast", "onnx-int8"), ("plain", "torch")]
+    assert "embedding backend: onnx-int8" in run("collections", "show", "fast").output
+    (tmp_path / "geese.md").write_text("# Geese\n\nGeese fly south in a V formation every autumn.\n")
+    (tmp_path / "ducks.md").write_text("# Ducks\n\nMallards are dabbling ducks.\n")
+    files = [str(tmp_path / "geese.md"), str(tmp_path / "ducks.md")]
+    assert run("ingest", *files, "-c", "birds", "--create", "--embedding-backend", "onnx-int8").exit_code == 0
+    assert "embedding backend: onnx-int8" in run("collections", "show", "birds").output
+    hits = json.loads(run("search", "dabbling ducks", "-c", "birds", "--mode", "dense", "--json").output)
+    assert hits[0]["filename"] == "ducks.md"
+    other = run("ingest", files[0], "-c", "birds", "--embedding-backend", "torch")
+    assert (other.exit_code, "[embedding_backend_mismatch]" in other.output) == (2, True)

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 
 from ragcore.domain.errors import Conflict
@@ -23,6 +24,18 @@ def test_add_then_get_returns_equal_collection(catalog: CollectionCatalog) -> No
     collection = make("reports")
     catalog.add(collection)
     assert catalog.get("id-reports") == collection
+
+
+def test_pinned_embedding_backend_and_options_round_trip(catalog: CollectionCatalog) -> None:
+    collection = msgspec.structs.replace(make("int8"), embedding_backend="onnx-int8", extract_metadata=True)
+    catalog.add(collection)
+    assert catalog.get("id-int8") == catalog.get_by_name("int8") == collection
+    assert [c.embedding_backend for c in catalog.list()] == ["onnx-int8"]
+
+
+def test_embedding_backend_defaults_to_torch(catalog: CollectionCatalog) -> None:
+    catalog.add(make("reports"))
+    assert catalog.get("id-reports").embedding_backend == "torch"
 
 
 def test_get_returns_timezone_aware_utc(catalog: CollectionCatalog) -> None:

@@ -155,36 +155,73 @@ def test_remote_chunks_equal_local_chunks(compute, embedder, parser) -> None:
     assert any(c.headings for c in local)
 
 
-# Embedder
+# Embedder: every adapter (torch, the ONNX Runtime ones, remote) on the real model
+
+BACKEND_OF = {"torch": "torch", "onnx": "onnx", "onnx-int8": "onnx-int8", "remote": "torch"}
+# Least cosine of one vector to the torch model's: int8 quantizes activations per batch, so a vector
+# also moves with its batch companions (tests/compute/test_onnx_agreement.py measures 1,000 chunks).
+MIN_COSINE_TO_TORCH = {"torch": 1 - 1e-6, "onnx": 0.9999, "onnx-int8": 0.95, "remote": 1 - 1e-6}
+TEXTS = ["Ducks are water birds.", "", "x " * 2000, "The typewriter was patented in 1868.", "  padded  "]
 
 
-def test_model_facts(compute) -> None:
-    assert compute.embedder.model_name == "sentence-transformers/all-MiniLM-L6-v2"
-    assert compute.embedder.dimension == 384
-    assert compute.embedder.max_seq_length == 256
+@pytest.fixture(scope="session", params=list(BACKEND_OF))
+def port_embedder(request, embedder) -> SimpleNamespace:
+    """``kind`` and ``embedder`` of one Embedder adapter; the ONNX ones are exported once per session."""
+    if request.param == "torch":
+        return SimpleNamespace(kind="torch", embedder=embedder)
+    if request.param == "remote":
+        request.getfixturevalue("compute_server").ensure_running()
+        return SimpleNamespace(kind="remote", embedder=HttpEmbedder(request.getfixturevalue("remote_client")))
+    return SimpleNamespace(kind=request.param, embedder=request.getfixturevalue("onnx_embedders")[request.param])
 
 
-def test_vectors_are_unit_length_float_lists(compute) -> None:
-    vectors = compute.embedder.embed_documents(["Ducks are water birds.", "", "x " * 2000])
-    assert [len(v) for v in vectors] == [384, 384, 384]
+def test_model_facts(port_embedder) -> None:
+    assert port_embedder.embedder.model_name == "sentence-transformers/all-MiniLM-L6-v2"
+    assert port_embedder.embedder.backend == BACKEND_OF[port_embedder.kind]
+    assert port_embedder.embedder.dimension == 384
+    assert port_embedder.embedder.max_seq_length == 256
+
+
+def test_vectors_are_unit_length_float_lists(port_embedder) -> None:
+    vectors = port_embedder.embedder.embed_documents(TEXTS)
+    assert [len(v) for v in vectors] == [384] * len(TEXTS)
     assert all(isinstance(value, float) for vector in vectors for value in vector)
     assert all(math.isclose(math.sqrt(sum(v * v for v in vector)), 1.0, abs_tol=1e-4) for vector in vectors)
-    assert compute.embedder.embed_documents([]) == []
+    assert port_embedder.embedder.embed_documents([]) == []
 
 
-def test_a_paraphrase_scores_higher_than_an_unrelated_sentence(compute) -> None:
-    query = compute.embedder.embed_query("How do I reset my password?")
-    paraphrase, unrelated = compute.embedder.embed_documents(
+def test_vectors_keep_the_input_order_and_repeat_exactly(port_embedder) -> None:
+    vectors = port_embedder.embedder.embed_documents(TEXTS)
+    assert port_embedder.embedder.embed_documents(TEXTS) == vectors
+    for got, want in zip(port_embedder.embedder.embed_documents(TEXTS[::-1])[::-1], vectors, strict=True):
+        assert _cosine(got, want) == pytest.approx(1.0, abs=1e-6)  # the same batch, in another order
+    alone = [port_embedder.embedder.embed_documents([text])[0] for text in TEXTS]
+    assert all(_cosine(a, b) >= MIN_COSINE_TO_TORCH[port_embedder.kind] for a, b in zip(alone, vectors, strict=True))
+
+
+def test_a_query_of_a_text_equals_its_document_vector(port_embedder) -> None:
+    text = "The typewriter was patented in 1868."
+    query, (document,) = port_embedder.embedder.embed_query(text), port_embedder.embedder.embed_documents([text])
+    assert _cosine(query, document) > 0.999  # a symmetric model: no query or document prompt
+
+
+def test_a_paraphrase_scores_higher_than_an_unrelated_sentence(port_embedder) -> None:
+    query = port_embedder.embedder.embed_query("How do I reset my password?")
+    paraphrase, unrelated = port_embedder.embedder.embed_documents(
         ["Steps to change a forgotten account password", "Ducks migrate south in winter"])
     assert _cosine(query, paraphrase) > _cosine(query, unrelated) + 0.2
 
 
-def test_vectors_equal_the_local_model(compute, embedder) -> None:
-    texts = [c.text for c in compute.chunker.chunk(parse_doc(compute, "multi_page.pdf"), document_id="d", filename="m")]
-    for got, want in zip(compute.embedder.embed_documents(texts), embedder.embed_documents(texts), strict=True):
-        assert _cosine(got, want) == pytest.approx(1.0, abs=1e-6)
-    assert _cosine(compute.embedder.embed_query("word processors"), embedder.embed_query("word processors")) \
-        == pytest.approx(1.0, abs=1e-6)
+def test_vectors_agree_with_the_torch_model(port_embedder, embedder, parser) -> None:
+    parsed = parser.parse(shared_path("docs", "multi_page.pdf").read_bytes(), "multi_page.pdf")
+    chunks = LlamaIndexChunker(embedder.tokenize, embedder.max_seq_length).chunk(parsed, document_id="d", filename="m")
+    texts = [embedding_text(c) for c in chunks] + TEXTS
+    least = MIN_COSINE_TO_TORCH[port_embedder.kind]
+    pairs = zip(port_embedder.embedder.embed_documents(texts), embedder.embed_documents(texts), strict=True)
+    cosines = [_cosine(got, want) for got, want in pairs]
+    assert min(cosines) >= least and sum(cosines) / len(cosines) >= 0.99
+    assert _cosine(port_embedder.embedder.embed_query("word processors"), embedder.embed_query("word processors")) \
+        >= least
 
 
 # MetadataExtractor

@@ -363,3 +363,23 @@ def test_http_server_down_per_call_is_unavailable(throwaway_server, sid: str) ->
             operation()
         codes.append(err.value.code)
     assert codes == ["vector_store_unavailable"] * len(operations)
+
+
+@pytest.mark.parametrize("kind", ["chroma-embedded", "chroma-http"])
+def test_collection_recreated_by_another_client_is_seen(request: pytest.FixtureRequest, kind: str, sid: str) -> None:
+    """The adapter caches collection handles; one made stale elsewhere must never hide the live collection."""
+    mine, other = FACTORIES[kind](request), FACTORIES[kind](request)
+    mine.create_collection(sid, 4)
+    mine.upsert(sid, [chunk("a", 0)], [unit(0)])
+    assert [h.chunk.document_id for h in mine.query(sid, unit(0), 5)] == ["a"]  # handle cached
+    other.drop_collection(sid)
+    other.create_collection(sid, 4)
+    other.upsert(sid, [chunk("b", 0)], [unit(1)])
+    assert [h.chunk.document_id for h in mine.query(sid, unit(1), 5)] == ["b"]
+    mine.upsert(sid, [chunk("c", 0)], [unit(2)])
+    mine.delete_document(sid, "b")
+    assert (mine.count(sid), other.document_ids(sid)) == (1, {"c"})
+    other.drop_collection(sid)
+    with pytest.raises(NotFound) as err:
+        mine.query(sid, unit(2), 5)
+    assert err.value.code == "store_collection_not_found"

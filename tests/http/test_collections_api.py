@@ -2,6 +2,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import httpx
+from dependency_injector import providers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +35,31 @@ def test_duplicate_name_is_409_problem(client):
         "type": "urn:ragcore:problem:collection_exists", "title": "Conflict", "status": 409,
         "detail": "collection 'docs' already exists", "instance": "/api/v1/collections", "code": "collection_exists",
     }
+
+
+def test_create_pins_the_named_embedding_backend_and_echoes_it(client):
+    # The session's torch model stands in for ONNX int8 (same model and space): this is about the API;
+    # tests/integration/test_onnx_backend.py runs the real ONNX backend.
+    client.container.compute.onnx_int8_embedder.override(providers.Object(client.container.compute.embedder()))
+    created = client.post("/api/v1/collections", json={"name": "fast", "embedding_backend": "onnx-int8"})
+    assert (created.status_code, created.json()["embedding_backend"]) == (201, "onnx-int8")
+    assert client.get("/api/v1/collections/fast").json()["embedding_backend"] == "onnx-int8"
+    assert client.post("/api/v1/collections", json={"name": "plain"}).json()["embedding_backend"] == "torch"
+    listed = {c["name"]: c["embedding_backend"] for c in client.get("/api/v1/collections").json()}
+    assert listed == {"fast": "onnx-int8", "plain": "torch"}
+    assert client.container.stores.catalog().get_by_name("fast").embedding_backend == "onnx-int8"
+
+
+def test_unknown_embedding_backend_is_422_problem_naming_the_allowed_values(client):
+    r = client.post("/api/v1/collections", json={"name": "docs", "embedding_backend": "openvino"})
+    assert (r.status_code, r.headers["content-type"]) == (422, "application/problem+json")
+    assert r.json() == {
+        "type": "urn:ragcore:problem:unknown_embedding_backend", "title": "Unprocessable Content", "status": 422,
+        "detail": "embedding_backend must be one of torch, onnx, onnx-int8, not 'openvino'",
+        "instance": "/api/v1/collections", "code": "unknown_embedding_backend",
+    }
+    assert client.get("/api/v1/collections").json() == []
+    assert client.container.stores.vectors().collection_ids() == []
 
 
 def test_invalid_name_is_422_naming_the_rule(client):

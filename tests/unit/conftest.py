@@ -13,21 +13,22 @@ from ragcore.domain.documents import DocumentService
 from ragcore.domain.ingestion import IngestionService
 from ragcore.domain.jobs import JobService
 from ragcore.domain.search import SearchService
-from tests.unit.fakes import FakeChunker, FakeEmbedder, FakeParser, FixedClock
+from tests.unit.fakes import FakeChunker, FakeEmbedderRegistry, FakeParser, FixedClock
 
 
-def build(vectors=None, max_upload_bytes: int = 1000, keywords=None, search_cache=None) -> SimpleNamespace:
+def build(
+    vectors=None, max_upload_bytes: int = 1000, keywords=None, search_cache=None, embedders=None
+) -> SimpleNamespace:
     clock = FixedClock()
     s = SimpleNamespace(
         clock=clock, catalog=MemoryCollectionCatalog(), documents=MemoryDocumentRepository(),
         jobs=MemoryJobQueue(clock), vectors=vectors or MemoryVectorStore(), blobs=MemoryBlobStore(),
         keywords=keywords or MemoryKeywordIndex(),
-        parser=FakeParser(), chunker=FakeChunker(), embedder=FakeEmbedder(),
+        parser=FakeParser(), chunker=FakeChunker(), embedders=embedders or FakeEmbedderRegistry(),
     )
-    stores = dict(
-        documents=s.documents, vectors=s.vectors, keywords=s.keywords, blobs=s.blobs, embedder=s.embedder, clock=clock
-    )
-    s.collection_service = CollectionService(catalog=s.catalog, jobs=s.jobs, **stores)
+    s.embedder = s.embedders.embedders["torch"]  # the default backend's
+    stores = dict(documents=s.documents, vectors=s.vectors, keywords=s.keywords, blobs=s.blobs, clock=clock)
+    s.collection_service = CollectionService(catalog=s.catalog, jobs=s.jobs, embedders=s.embedders, **stores)
     s.document_service = DocumentService(
         collections=s.collection_service, jobs=s.jobs, parser=s.parser, max_upload_bytes=max_upload_bytes,
         search_cache=search_cache, **stores
@@ -39,7 +40,7 @@ def build(vectors=None, max_upload_bytes: int = 1000, keywords=None, search_cach
     s.job_service = JobService(queue=s.jobs, ingestion=s.ingestion, clock=clock, lease_seconds=30)
     s.search_service = SearchService(
         collections=s.collection_service, documents=s.documents, vectors=s.vectors, keywords=s.keywords,
-        embedder=s.embedder, default_mode="dense", cache=search_cache,
+        default_mode="dense", cache=search_cache,
     )
     s.doctor = DoctorService(
         catalog=s.catalog, documents=s.documents, jobs=s.jobs, vectors=s.vectors, blobs=s.blobs, clock=clock,

@@ -79,6 +79,23 @@ class FakeEmbedder:
         return [v / norm for v in vec]
 
 
+class FakeEmbedderRegistry:
+    """Backends "torch" (the default) and "onnx-int8", a FakeEmbedder each (same model and space, calls
+    counted apart); ``asked`` records every backend ``get`` was called with."""
+
+    def __init__(self, default_backend: str = "torch") -> None:
+        self.embedders = {"torch": FakeEmbedder(), "onnx-int8": FakeEmbedder()}
+        self.backends = tuple(self.embedders)
+        self.default_backend = default_backend
+        self.asked: list[str] = []
+
+    def get(self, backend: str) -> FakeEmbedder:
+        if backend not in self.embedders:
+            raise Invalid(f"no backend {backend!r}", code="unknown_embedding_backend")
+        self.asked.append(backend)
+        return self.embedders[backend]
+
+
 class FlakyVectorStore:
     """Wraps a VectorStore; the first ``failures`` upserts raise Unavailable."""
 

@@ -30,7 +30,7 @@ def rag():
     s.extractor = RecordingExtractor()
     s.ingestion = IngestionService(
         collections=s.collection_service, documents=s.documents, blobs=s.blobs, vectors=s.vectors,
-        keywords=s.keywords, parser=s.parser, chunker=s.chunker, embedder=s.embedder, clock=s.clock,
+        keywords=s.keywords, parser=s.parser, chunker=s.chunker, clock=s.clock,
         metadata=s.extractor,
     )
     s.job_service = JobService(queue=s.jobs, ingestion=s.ingestion, clock=s.clock, lease_seconds=30)

@@ -30,7 +30,7 @@ def names(hits) -> list[str]:
 
 def service(rag, **options) -> SearchService:
     return SearchService(collections=rag.collection_service, documents=rag.documents, vectors=rag.vectors,
-                         keywords=rag.keywords, embedder=rag.embedder, **options)
+                         keywords=rag.keywords, **options)
 
 
 def test_keyword_mode_returns_only_chunks_sharing_a_term_best_first(indexed):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from ragcore.domain.ingestion import embedding_text
 from ragcore.domain.models import Chunk, SearchHit
@@ -30,13 +30,20 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
         return bm25s.tokenize(list(texts), stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)
 
 
+class Bm25Parameters(NamedTuple):
+    """BM25's term-frequency saturation ``k1`` and length normalisation ``b`` (Lucene variant)."""
+
+    k1: float = 1.5
+    b: float = 0.75
+
+
 class Bm25Index:
-    """BM25 (Lucene variant, k1=1.5, b=0.75) over ``chunks``, each searched by heading path + text.
+    """BM25 (Lucene variant, ``parameters``: k1 and b) over ``chunks``, each searched by heading path + text.
 
     ``version`` labels the stored state it was built from. Thread-safe for queries.
     """
 
-    def __init__(self, version: str, chunks: Sequence[Chunk]) -> None:
+    def __init__(self, version: str, chunks: Sequence[Chunk], parameters: Bm25Parameters = Bm25Parameters()) -> None:
         import bm25s
         import numpy as np
 
@@ -45,7 +52,7 @@ class Bm25Index:
         self.version = version
         self._chunks = list(chunks)
         self._documents = np.array([c.document_id for c in self._chunks], dtype=object)
-        self._retriever = bm25s.BM25()
+        self._retriever = bm25s.BM25(k1=parameters.k1, b=parameters.b)
         if self._chunks:
             self._retriever.index(tokenize([embedding_text(c) for c in self._chunks]), show_progress=False)
 

@@ -6,8 +6,9 @@ chromadb is imported lazily so that loading this module stays cheap and the doma
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
-from typing import Any
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from ragcore.adapters.chroma_support import check_dimension, parse_url, to_chunk, to_metadata, translated
 from ragcore.domain.errors import Conflict, Invalid, Unavailable
@@ -15,6 +16,7 @@ from ragcore.domain.models import Chunk, SearchHit
 
 _INCLUDE = ["documents", "metadatas"]
 _PAGE = 5000  # records per ``get`` when listing a whole collection
+T = TypeVar("T")
 
 
 class ChromaVectorStore:
@@ -27,6 +29,11 @@ class ChromaVectorStore:
     def __init__(self, client: Any) -> None:
         """``client``: a chromadb ``ClientAPI`` (PersistentClient or HttpClient)."""
         self._client = client
+        # Collection handles by store id: a lookup costs a round trip (0.4 ms embedded, more over HTTP)
+        # that a search would pay on every query. A handle of a collection dropped (and maybe re-created)
+        # elsewhere raises NotFoundError; _on_collection then retries once with a fresh lookup.
+        self._handles: dict[str, Any] = {}
+        self._handles_lock = threading.Lock()
 
     @classmethod
     def persistent(cls, path: str) -> ChromaVectorStore:
@@ -92,6 +99,7 @@ class ChromaVectorStore:
         """Delete the collection with its vectors; no error when absent."""
         from chromadb.errors import NotFoundError
 
+        self._forget(store_id)
         with translated(store_id), contextlib.suppress(NotFoundError):
             self._client.delete_collection(store_id)
 
@@ -110,8 +118,8 @@ class ChromaVectorStore:
             raise Invalid(
                 f"{len(chunks)} chunks but {len(embeddings)} embeddings", code="embedding_count_mismatch"
             )
-        with translated(store_id):
-            collection = self._get(store_id)
+
+        def write(collection: Any) -> None:
             check_dimension(embeddings, collection.metadata["dimension"])
             step = self._client.get_max_batch_size()
             for start in range(0, len(chunks), step):
@@ -123,18 +131,21 @@ class ChromaVectorStore:
                     metadatas=[to_metadata(c) for c in part],
                 )
 
+        with translated(store_id):
+            self._on_collection(store_id, write)
+
     def delete_document(self, store_id: str, document_id: str) -> None:
         """Remove every vector of the document; no error when it has none or the collection is gone."""
         from chromadb.errors import NotFoundError
 
         with translated(store_id), contextlib.suppress(NotFoundError):
-            self._get(store_id).delete(where={"document_id": document_id})
+            self._on_collection(store_id, lambda c: c.delete(where={"document_id": document_id}))
 
     def document_ids(self, store_id: str) -> set[str]:
         """Ids of every document with at least one chunk; NotFound "store_collection_not_found"."""
-        found: set[str] = set()
-        with translated(store_id):
-            collection = self._get(store_id)
+
+        def read(collection: Any) -> set[str]:
+            found: set[str] = set()
             offset = 0
             while True:
                 page = collection.get(include=["metadatas"], limit=_PAGE, offset=offset)["metadatas"]
@@ -143,18 +154,23 @@ class ChromaVectorStore:
                     return found
                 offset += _PAGE
 
+        with translated(store_id):
+            return self._on_collection(store_id, read)
+
     def count(self, store_id: str, document_id: str | None = None) -> int:
         """Vectors in the collection (or of one document); NotFound "store_collection_not_found"."""
-        with translated(store_id):
-            collection = self._get(store_id)
+        def read(collection: Any) -> int:
             if document_id is None:
                 return collection.count()
             return len(collection.get(where={"document_id": document_id}, include=[])["ids"])
 
+        with translated(store_id):
+            return self._on_collection(store_id, read)
+
     def chunks(self, store_id: str, document_id: str) -> list[Chunk]:
         """The document's chunks ordered by index; NotFound "store_collection_not_found"."""
         with translated(store_id):
-            found = self._get(store_id).get(where={"document_id": document_id}, include=_INCLUDE)
+            found = self._on_collection(store_id, lambda c: c.get(where={"document_id": document_id}, include=_INCLUDE))
         rows = zip(found["ids"], found["documents"], found["metadatas"], strict=True)
         return sorted((to_chunk(*row) for row in rows), key=lambda c: c.index)
 
@@ -169,25 +185,42 @@ class ChromaVectorStore:
         """
         if top_k < 1:
             raise Invalid(f"top_k must be at least 1, not {top_k}", code="invalid_top_k")
-        with translated(store_id):
-            collection = self._get(store_id)
+        if document_ids is not None and not document_ids:
+            return []
+        where = None if document_ids is None else {"document_id": {"$in": sorted(document_ids)}}
+
+        def search(collection: Any) -> Any:
             check_dimension([embedding], collection.metadata["dimension"])
-            n_results = min(top_k, collection.count())  # Chroma rejects n_results=0
-            if n_results == 0 or document_ids is not None and not document_ids:
-                return []
-            where = None if document_ids is None else {"document_id": {"$in": sorted(document_ids)}}
-            found = collection.query(
-                query_embeddings=[[float(x) for x in embedding]],
-                n_results=n_results,
-                where=where,
-                include=[*_INCLUDE, "distances"],
-            )
+            # n_results above the collection's size returns what there is (an empty collection: nothing)
+            return collection.query(query_embeddings=[[float(x) for x in embedding]], n_results=top_k,
+                                    where=where, include=[*_INCLUDE, "distances"])
+
+        with translated(store_id):
+            found = self._on_collection(store_id, search)
         rows = zip(
             found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True
         )
         return [SearchHit(chunk=to_chunk(i, d, m), score=1.0 - dist) for i, d, m, dist in rows]
 
-    def _get(self, store_id: str) -> Any:
+    def _on_collection(self, store_id: str, action: Callable[[Any], T]) -> T:
+        """``action(collection handle)``; a NotFoundError from a cached handle retries once with a fresh
+        lookup, whose own NotFoundError (the collection is gone) propagates."""
+        from chromadb.errors import NotFoundError
+
+        with self._handles_lock:
+            handle = self._handles.get(store_id)
+        if handle is not None:
+            try:
+                return action(handle)
+            except NotFoundError:
+                self._forget(store_id)
         # get, never get-or-create: reads must not create collections. No embedding function,
         # or chroma would try to download its default ONNX model.
-        return self._client.get_collection(store_id, embedding_function=None)
+        handle = self._client.get_collection(store_id, embedding_function=None)
+        with self._handles_lock:
+            self._handles[store_id] = handle
+        return action(handle)
+
+    def _forget(self, store_id: str) -> None:
+        with self._handles_lock:
+            self._handles.pop(store_id, None)

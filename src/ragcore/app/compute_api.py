@@ -32,10 +32,11 @@ def compute_error(request: Request, exc: RagCoreError) -> Response:
 
 @get("/health", sync_to_thread=True)
 def health(state: State) -> wire.HealthResponse:
-    """The embedding model's name, dimension and max sequence length, and library versions."""
+    """The embedding model's name, dimension and max sequence length, its backends, library versions."""
     embedder = state.runtime.embedder
     return wire.HealthResponse(status="ok", model=embedder.model_name, dimension=embedder.dimension,
-                               max_seq_length=embedder.max_seq_length, versions=versions())
+                               max_seq_length=embedder.max_seq_length, versions=versions(),
+                               backends=state.runtime.embedders.backends)
 
 
 @post("/parse", status_code=200)
@@ -65,8 +66,8 @@ def chunk(data: wire.ChunkRequest, state: State) -> wire.ChunkResponse:
 
 @post("/embed", status_code=200, sync_to_thread=True)
 def embed(data: wire.EmbedRequest, state: State) -> wire.EmbedResponse:
-    """Vectors of ``texts`` (documents or queries), packed as little-endian float32."""
-    embedder = state.runtime.embedder
+    """Vectors of ``texts`` (documents or queries) by ``backend``, packed as little-endian float32."""
+    embedder = state.runtime.embedders.get(data.backend)
     if data.kind == "query":
         vectors = [embedder.embed_query(text) for text in data.texts]
     else:

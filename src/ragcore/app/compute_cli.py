@@ -14,8 +14,8 @@ def serve(
 ) -> None:
     """Serve POST /parse, /chunk, /embed, /extract-metadata and GET /health (OpenAPI at /schema).
 
-    Reads RAGCORE_EMBED_BATCH_SIZE, RAGCORE_CHUNK_SIZE, RAGCORE_CHUNK_OVERLAP, RAGCORE_MAX_UPLOAD_BYTES
-    and RAGCORE_LOG_LEVEL; touches no store.
+    Reads RAGCORE_EMBED_BATCH_SIZE, RAGCORE_CHUNK_SIZE, RAGCORE_CHUNK_OVERLAP, RAGCORE_MAX_UPLOAD_BYTES,
+    RAGCORE_MODEL_CACHE_DIR (exported ONNX models) and RAGCORE_LOG_LEVEL; touches no store.
     """
     import uvicorn
 

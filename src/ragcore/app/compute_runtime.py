@@ -6,21 +6,27 @@ a load balancer (an import-linter contract in pyproject.toml keeps it so).
 
 import threading
 from importlib import metadata
+from pathlib import Path
+
+from dependency_injector import providers
 
 from ragcore.adapters.compute.docling_parser import DoclingParser
+from ragcore.adapters.compute.embedder_registry import LazyEmbedderRegistry, make_onnx_embedder
 from ragcore.adapters.compute.keyword_metadata import KeywordMetadataExtractor
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
 from ragcore.adapters.compute.sentence_embedder import SentenceTransformerEmbedder
 from ragcore.app.settings import Settings
-from ragcore.domain.ports import MetadataExtractor, Parser
+from ragcore.domain.ports import EmbedderRegistry, MetadataExtractor, Parser
 
-_VERSIONED = ("ragcore", "torch", "sentence-transformers", "transformers", "docling-slim", "docling-core",
-              "llama-index-core", "yake", "litestar", "msgspec")
+_VERSIONED = ("ragcore", "torch", "sentence-transformers", "transformers", "onnxruntime", "docling-slim",
+              "docling-core", "llama-index-core", "yake", "litestar", "msgspec")
 
 
 class ComputeRuntime:
-    """Parser, embedder, metadata extractor, and one chunker per (chunk_size, chunk_overlap) in tokens,
-    each chunker measuring with the embedder's tokenizer. Thread-safe; models load lazily (``warm_up``)."""
+    """Parser, embedding backends, metadata extractor, and one chunker per (chunk_size, chunk_overlap) in
+    tokens, each chunker measuring with the torch ``embedder``'s tokenizer (the ONNX backends share it).
+    ``embedders``: every backend (default: torch = ``embedder``, onnx and onnx-int8 exported into
+    ``model_cache_dir`` when first asked for). Thread-safe; models load lazily (``warm_up``)."""
 
     def __init__(
         self,
@@ -30,8 +36,12 @@ class ComputeRuntime:
         metadata_extractor: MetadataExtractor | None = None,
         chunk_size: int = 254,
         chunk_overlap: int = 32,
+        embedders: EmbedderRegistry | None = None,
+        model_cache_dir: str | Path | None = None,
+        embed_batch_size: int = 32,
     ) -> None:
         self.embedder = embedder or SentenceTransformerEmbedder()
+        self.embedders = embedders or _backends(self.embedder, model_cache_dir, embed_batch_size)
         self.parser = parser or DoclingParser()
         self.metadata = metadata_extractor or KeywordMetadataExtractor()
         self.defaults = (chunk_size, chunk_overlap)
@@ -44,6 +54,7 @@ class ComputeRuntime:
         return cls(
             embedder=SentenceTransformerEmbedder(batch_size=settings.embed_batch_size),
             chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
+            model_cache_dir=settings.model_cache_path, embed_batch_size=settings.embed_batch_size,
         )
 
     def chunker(self, chunk_size: int | None = None, chunk_overlap: int | None = None) -> LlamaIndexChunker:
@@ -59,6 +70,15 @@ class ComputeRuntime:
     def warm_up(self) -> None:
         """Load the embedding model now (~8 s), so the first request does not pay for it."""
         _ = self.embedder.dimension
+
+
+def _backends(torch: SentenceTransformerEmbedder, cache_dir: str | Path | None, batch_size: int) -> EmbedderRegistry:
+    # Thread-safe singletons: two first requests at once must not export the ONNX model twice.
+    def onnx(quantized: bool) -> providers.Provider:
+        return providers.ThreadSafeSingleton(make_onnx_embedder, quantized=quantized, batch_size=batch_size,
+                                             cache_dir=cache_dir)
+
+    return LazyEmbedderRegistry({"torch": lambda: torch, "onnx": onnx(False), "onnx-int8": onnx(True)})
 
 
 def versions() -> dict[str, str]:

@@ -11,6 +11,7 @@ from ragcore.adapters.blobs import FilesystemBlobStore
 from ragcore.adapters.chroma import ChromaVectorStore
 from ragcore.adapters.clock import SystemClock
 from ragcore.adapters.compute.docling_parser import DoclingParser
+from ragcore.adapters.compute.embedder_registry import LazyEmbedderRegistry, make_onnx_embedder
 from ragcore.adapters.compute.http_client import ComputeHttpClient
 from ragcore.adapters.compute.keyword_metadata import KeywordMetadataExtractor
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
@@ -72,7 +73,7 @@ class Stores(containers.DeclarativeContainer):
     )
     keywords = providers.Selector(
         config.keyword_index,
-        sql=providers.Singleton(SqlKeywordIndex, engine),
+        sql=providers.Singleton(SqlKeywordIndex, engine, k1=config.bm25_k1, b=config.bm25_b),
         memory=providers.Singleton(memory_keywords.MemoryKeywordIndex),
     )
     search_cache = providers.Selector(
@@ -95,10 +96,30 @@ class Compute(containers.DeclarativeContainer):
         ComputeHttpClient, config.compute_urls, timeout_seconds=config.compute_timeout_seconds,
         retries=config.compute_retries,
     )
-    embedder = providers.Selector(
+    embedder = providers.Selector(  # the torch backend; the chunker measures with its tokenizer
         config.compute,
         local=providers.Singleton(SentenceTransformerEmbedder, batch_size=config.embed_batch_size),
         remote=providers.Singleton(HttpEmbedder, client),
+    )
+    onnx_embedder = providers.Selector(
+        config.compute,
+        local=providers.ThreadSafeSingleton(  # thread-safe: the model is exported once
+            make_onnx_embedder, quantized=False, batch_size=config.embed_batch_size, cache_dir=config.model_cache_path
+        ),
+        remote=providers.Singleton(HttpEmbedder, client, backend="onnx"),
+    )
+    onnx_int8_embedder = providers.Selector(
+        config.compute,
+        local=providers.ThreadSafeSingleton(
+            make_onnx_embedder, quantized=True, batch_size=config.embed_batch_size, cache_dir=config.model_cache_path
+        ),
+        remote=providers.Singleton(HttpEmbedder, client, backend="onnx-int8"),
+    )
+    embedders = providers.Singleton(  # every backend, each built when a collection first needs it
+        LazyEmbedderRegistry,
+        providers.Dict({"torch": embedder.provider, "onnx": onnx_embedder.provider,
+                        "onnx-int8": onnx_int8_embedder.provider}),
+        default_backend=config.embedding_backend,
     )
     parser = providers.Selector(
         config.compute, local=providers.Singleton(DoclingParser), remote=providers.Singleton(HttpParser, client)
@@ -123,6 +144,11 @@ class Compute(containers.DeclarativeContainer):
     )
 
 
+def embedder_provider(compute: Compute, backend: str) -> providers.Provider:
+    """The provider of ``backend``'s embedder in ``compute`` (to override it, e.g. with a wrapper)."""
+    return {"torch": compute.embedder, "onnx": compute.onnx_embedder, "onnx-int8": compute.onnx_int8_embedder}[backend]
+
+
 class Services(containers.DeclarativeContainer):
     config = providers.Configuration()
     stores = providers.DependenciesContainer()
@@ -130,19 +156,19 @@ class Services(containers.DeclarativeContainer):
     language = providers.DependenciesContainer()
     collections = providers.Singleton(
         CollectionService, catalog=stores.catalog, documents=stores.documents, jobs=stores.jobs,
-        vectors=stores.vectors, keywords=stores.keywords, blobs=stores.blobs, embedder=compute.embedder,
+        vectors=stores.vectors, keywords=stores.keywords, blobs=stores.blobs, embedders=compute.embedders,
         clock=stores.clock, store_prefix=config.store_prefix,
     )
     documents = providers.Singleton(
         DocumentService, collections=collections, documents=stores.documents, jobs=stores.jobs,
         blobs=stores.blobs, vectors=stores.vectors, keywords=stores.keywords, parser=compute.parser,
-        embedder=compute.embedder, clock=stores.clock, max_upload_bytes=config.max_upload_bytes,
+        clock=stores.clock, max_upload_bytes=config.max_upload_bytes,
         max_attempts=config.max_attempts, search_cache=stores.search_cache,
     )
     ingestion = providers.Singleton(
         IngestionService, collections=collections, documents=stores.documents, blobs=stores.blobs,
         vectors=stores.vectors, keywords=stores.keywords, parser=compute.parser, chunker=compute.chunker,
-        embedder=compute.embedder, clock=stores.clock, embed_batch_size=config.embed_batch_size,
+        clock=stores.clock, embed_batch_size=config.embed_batch_size,
         metadata=language.metadata, search_cache=stores.search_cache,
     )
     jobs = providers.Singleton(
@@ -151,7 +177,7 @@ class Services(containers.DeclarativeContainer):
     )
     search = providers.Singleton(
         SearchService, collections=collections, documents=stores.documents, vectors=stores.vectors,
-        keywords=stores.keywords, embedder=compute.embedder, default_mode=config.search_mode,
+        keywords=stores.keywords, default_mode=config.search_mode,
         fusion=providers.Factory(
             Fusion, k=config.fusion_k, dense_weight=config.fusion_dense_weight,
             keyword_weight=config.fusion_keyword_weight, candidates=config.fusion_candidates,
@@ -186,6 +212,7 @@ def build_container(settings: Settings | None = None) -> Container:
             "sql_url": settings.sql_url,
             "chroma_path": str(settings.chroma_path),
             "blob_path": str(settings.blob_path),
+            "model_cache_path": str(settings.model_cache_path),
         }
     )
     container.settings = settings  # type: ignore[attr-defined]

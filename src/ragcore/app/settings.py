@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -44,22 +44,30 @@ class Settings(BaseSettings):
     # Search (chosen on SciFact train queries, see docs/retrieval.md)
     search_mode: Literal["dense", "keyword", "hybrid"] = "hybrid"  # mode of searches that name none
     fusion_k: float = 5.0  # reciprocal rank fusion: score = sum of weight / (k + rank)
-    fusion_dense_weight: float = 0.7
+    fusion_dense_weight: float = 0.85
     fusion_keyword_weight: float = 1.0
     fusion_candidates: int = 100  # hits each run contributes to hybrid fusion
+    bm25_k1: float = 0.9  # keyword search: BM25 term-frequency saturation (chosen on train, like fusion)
+    bm25_b: float = 0.6  # keyword search: BM25 length normalisation (0 none, 1 full)
     # Search cache: memory = this process (serve with its in-process worker); redis = shared by every process
     search_cache: Literal["none", "memory", "redis"] = "none"
     search_cache_ttl_seconds: float = 300.0
     search_cache_max_entries: int = 1024  # memory cache only (LRU beyond it)
     embed_batch_size: int = 32
+    # Embedding backend of new collections (each collection pins its own): torch, or ONNX Runtime fp32 / int8
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    model_cache_dir: Path | None = None  # ONNX models exported from the packaged one; default <data_dir>/models
     max_upload_bytes: int = 100 * 1024 * 1024
     lease_seconds: float = 60.0
     max_attempts: int = 3
     worker_poll_seconds: float = 0.5
+    # jobs a worker leases and runs together, their chunks embedded as one length-sorted stream; 1 = one at a time
+    worker_batch_documents: Annotated[int, Field(ge=1)] = 16
     stuck_after_seconds: float = 600.0  # a queued/processing document unchanged this long without a job is lost
     reconcile_seconds: float = 60.0  # how often each worker re-queues documents whose jobs were lost
     host: str = "127.0.0.1"
     port: int = 8000
+    access_log: bool = False  # uvicorn's line per request: ~10% of a cached search's server time (docs/performance.md)
     log_level: str = "INFO"
 
     # Language model for answers and metadata extraction: any OpenAI-compatible server (docs/answers.md)
@@ -117,6 +125,10 @@ class Settings(BaseSettings):
     @property
     def blob_path(self) -> Path:
         return self.data_dir / "blobs"
+
+    @property
+    def model_cache_path(self) -> Path:
+        return self.model_cache_dir or self.data_dir / "models"
 
     def ensure_dirs(self) -> None:
         """Create the data directory and the embedded stores' folders."""

@@ -1,4 +1,4 @@
-"""The worker loop: lease a job, run it, repeat; sleep while the queue is empty."""
+"""The worker loop: lease a batch of jobs, run them, repeat; sleep while the queue is empty."""
 
 import os
 import socket
@@ -20,7 +20,8 @@ def worker_id() -> str:
 
 
 class Worker:
-    """Runs jobs until ``stop_event`` is set; every ``reconcile_seconds`` it also runs ``reconcile``
+    """Runs jobs until ``stop_event`` is set, up to ``batch_documents`` at a time (JobService.run_batch:
+    their chunks are embedded together); every ``reconcile_seconds`` it also runs ``reconcile``
     (re-queues documents whose jobs were lost, e.g. when Redis lost its keys)."""
 
     def __init__(
@@ -28,11 +29,13 @@ class Worker:
         jobs: JobService,
         *,
         poll_seconds: float = 0.5,
+        batch_documents: int = 1,
         reconcile: Callable[[], object] | None = None,
         reconcile_seconds: float = 60.0,
     ) -> None:
         self._jobs = jobs
         self._poll = poll_seconds
+        self._batch = max(1, batch_documents)
         self._reconcile = reconcile
         self._reconcile_seconds = reconcile_seconds
         self._next_reconcile = 0.0
@@ -40,7 +43,7 @@ class Worker:
         self.stop_event = threading.Event()
 
     def run_forever(self) -> None:
-        """Run until ``stop_event`` is set; the current job always finishes first."""
+        """Run until ``stop_event`` is set; the current batch always finishes first."""
         log.info("worker_started", worker=self.id)
         while not self.stop_event.is_set():
             self._maybe_reconcile()
@@ -60,15 +63,16 @@ class Worker:
             log.exception("reconcile_failed", worker=self.id)
 
     def _run_one(self) -> bool:
+        """Run one batch; False if no job was due (or the batch failed)."""
         try:
-            job = self._jobs.run_next(self.id)
-        except Exception:  # a store outage must not kill the worker; the lease hands the job back
+            jobs = self._jobs.run_batch(self.id, self._batch)
+        except Exception:  # a store outage must not kill the worker; the leases hand the jobs back
             log.exception("worker_iteration_failed", worker=self.id)
             self.stop_event.wait(self._poll)
             return False
-        if job is not None:
+        for job in jobs:
             log.info("job_finished", job=job.id, status=job.status, error=job.error_code)
-        return job is not None
+        return bool(jobs)
 
     def start_thread(self) -> threading.Thread:
         thread = threading.Thread(target=self.run_forever, name=f"ragcore-worker-{self.id}", daemon=True)

@@ -1,7 +1,7 @@
 """``ragcore worker --concurrency N``: N worker processes sharing the configured stores.
 
 Each process builds its own container (its own model, connections). SIGTERM or SIGINT to the parent
-is forwarded to every child; a child finishes its current job, then exits. A child killed outright
+is forwarded to every child; a child finishes its current batch of jobs, then exits. A child killed outright
 (SIGKILL, OOM) leaves its job leased: any other worker takes it again once the lease expires.
 """
 
@@ -22,6 +22,7 @@ def run_one() -> None:
     worker = Worker(
         container.services.jobs(),
         poll_seconds=container.settings.worker_poll_seconds,
+        batch_documents=container.settings.worker_batch_documents,
         reconcile=container.services.doctor().reconcile_jobs,
         reconcile_seconds=container.settings.reconcile_seconds,
     )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
-
-from ragcore.domain.errors import Conflict, Invalid, NotFound
+from ragcore.domain.collection_rules import check_embedding_backend, check_pinned_model, validate_name
+from ragcore.domain.errors import Conflict, NotFound
 from ragcore.domain.ids import new_id
 from ragcore.domain.models import Collection, CollectionStats
 from ragcore.domain.ports import (
@@ -13,48 +12,11 @@ from ragcore.domain.ports import (
     CollectionCatalog,
     DocumentRepository,
     Embedder,
+    EmbedderRegistry,
     JobQueue,
     KeywordIndex,
     VectorStore,
 )
-
-MAX_NAME_LENGTH = 128
-
-
-def validate_name(name: str) -> str:
-    """Return ``name`` if it is a valid display name, else raise Invalid(code="invalid_collection_name").
-
-    Rule: 1-128 printable Unicode characters, no leading/trailing whitespace, no "/".
-    """
-    rule = (
-        "collection name must be 1-128 printable Unicode characters, "
-        "without leading or trailing whitespace and without '/'"
-    )
-    ok = (
-        0 < len(name) <= MAX_NAME_LENGTH
-        and name.isprintable()
-        and name == name.strip()
-        and "/" not in name
-        and name not in {".", ".."}
-        and not any(unicodedata.category(c) in {"Cs", "Co", "Cn"} for c in name)
-    )
-    if not ok:
-        raise Invalid(rule, code="invalid_collection_name")
-    return name
-
-
-def check_pinned_model(collection: Collection, embedder: Embedder) -> None:
-    """Raise Conflict(code="embedding_dimension_mismatch") if the collection pins another model."""
-    if (collection.embedding_model, collection.embedding_dimension) != (
-        embedder.model_name,
-        embedder.dimension,
-    ):
-        raise Conflict(
-            f"collection {collection.name!r} pins {collection.embedding_model} "
-            f"({collection.embedding_dimension} dims); the configured embedder is "
-            f"{embedder.model_name} ({embedder.dimension} dims)",
-            code="embedding_dimension_mismatch",
-        )
 
 
 class CollectionService:
@@ -67,11 +29,12 @@ class CollectionService:
         vectors: VectorStore,
         keywords: KeywordIndex,
         blobs: BlobStore,
-        embedder: Embedder,
+        embedders: EmbedderRegistry,
         clock: Clock,
         store_prefix: str = "rc_",
     ) -> None:
-        """``store_prefix`` starts every store collection name (a deployment's own namespace)."""
+        """``embedders``: the embedding backends collections pin; ``store_prefix`` starts every store
+        collection name (a deployment's own namespace)."""
         self._store_prefix = store_prefix
         self._catalog = catalog
         self._documents = documents
@@ -79,34 +42,40 @@ class CollectionService:
         self._vectors = vectors
         self._keywords = keywords
         self._blobs = blobs
-        self._embedder = embedder
+        self._embedders = embedders
         self._clock = clock
 
     def create(
-        self, name: str, *, embedding_dimension: int | None = None, extract_metadata: bool = False
+        self, name: str, *, embedding_dimension: int | None = None, extract_metadata: bool = False,
+        embedding_backend: str | None = None,
     ) -> Collection:
-        """Create a collection pinned to the configured embedder; ``extract_metadata`` turns on the
-        metadata stage of its ingestion.
+        """Create a collection pinned to the model, dimension and backend of ``embedding_backend``'s
+        embedder (None: the registry's default backend); ``extract_metadata`` turns on the metadata
+        stage of its ingestion.
 
-        Raises Invalid (name), Conflict "collection_exists" or "embedding_dimension_mismatch".
-        The catalog row is written first (its unique name decides races); the store collection
-        second, and the row is removed again if that fails.
+        Raises Invalid (name, "unknown_embedding_backend"), Conflict "collection_exists" or
+        "embedding_dimension_mismatch", Unavailable if the backend's model cannot load. The catalog row
+        is written first (its unique name decides races); the store collection second, and the row is
+        removed again if that fails.
         """
         validate_name(name)
-        if embedding_dimension is not None and embedding_dimension != self._embedder.dimension:
+        backend = self._embedders.default_backend if embedding_backend is None else embedding_backend
+        embedder = self._embedders.get(check_embedding_backend(backend, self._embedders.backends))
+        if embedding_dimension is not None and embedding_dimension != embedder.dimension:
             raise Conflict(
                 f"embedding_dimension {embedding_dimension} does not match the configured "
-                f"embedder {self._embedder.model_name} ({self._embedder.dimension} dims)",
+                f"embedder {embedder.model_name} ({embedder.dimension} dims)",
                 code="embedding_dimension_mismatch",
             )
         collection = Collection(
             id=new_id(),
             name=name,
             store_id=f"{self._store_prefix}{new_id()}",
-            embedding_model=self._embedder.model_name,
-            embedding_dimension=self._embedder.dimension,
+            embedding_model=embedder.model_name,
+            embedding_dimension=embedder.dimension,
             created_at=self._clock.now(),
             extract_metadata=extract_metadata,
+            embedding_backend=backend,
         )
         self._catalog.add(collection)
         try:
@@ -132,6 +101,11 @@ class CollectionService:
 
     def list(self) -> list[Collection]:
         return self._catalog.list()
+
+    def embedder(self, collection: Collection) -> Embedder:
+        """The embedder of the collection's pinned backend: the only one that may write or query its
+        vectors. Raises Conflict "embedding_backend_mismatch" / "embedding_dimension_mismatch"."""
+        return check_pinned_model(collection, self._embedders)
 
     def stats(self, name: str) -> CollectionStats:
         """Counts of documents, chunks (vectors) and uploaded bytes."""

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import msgspec
 
-from ragcore.domain.collections import CollectionService, check_pinned_model
+from ragcore.domain.collections import CollectionService
 from ragcore.domain.errors import Conflict, Invalid, NotFound, PayloadTooLarge
 from ragcore.domain.ids import new_id
 from ragcore.domain.metadata import validate_user_metadata
@@ -16,7 +16,6 @@ from ragcore.domain.ports import (
     BlobStore,
     Clock,
     DocumentRepository,
-    Embedder,
     JobQueue,
     KeywordIndex,
     Parser,
@@ -47,7 +46,6 @@ class DocumentService:
         vectors: VectorStore,
         keywords: KeywordIndex,
         parser: Parser,
-        embedder: Embedder,
         clock: Clock,
         max_upload_bytes: int,
         max_attempts: int = 3,
@@ -61,7 +59,6 @@ class DocumentService:
         self._vectors = vectors
         self._keywords = keywords
         self._parser = parser
-        self._embedder = embedder
         self._clock = clock
         self._max_upload_bytes = max_upload_bytes
         self._max_attempts = max_attempts
@@ -78,13 +75,13 @@ class DocumentService:
         All files are checked before anything is stored, so a bad file stores nothing.
         Raises NotFound (collection), Invalid "no_files" / "empty_file" / "unsupported_format" /
         "invalid_filename" / "invalid_metadata", PayloadTooLarge "file_too_large", Conflict
-        "embedding_dimension_mismatch".
+        "embedding_dimension_mismatch" / "embedding_backend_mismatch".
         """
         if not MIN_PRIORITY <= priority <= MAX_PRIORITY:
             raise Invalid(f"priority must be between {MIN_PRIORITY} and {MAX_PRIORITY}", code="invalid_priority")
         user_metadata = {} if metadata is None else validate_user_metadata(metadata)
         collection = self._collections.get(collection_name)
-        check_pinned_model(collection, self._embedder)
+        self._collections.embedder(collection)  # its pinned model and backend are still here
         if not files:
             raise Invalid("no files were uploaded", code="no_files")
         checked = [(*self._check(filename, data), data) for filename, data in files]

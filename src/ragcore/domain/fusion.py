@@ -12,7 +12,7 @@ class Fusion(msgspec.Struct, frozen=True, kw_only=True):
     ``candidates`` is how many hits each run contributes (at least the requested top_k)."""
 
     k: float = 5.0
-    dense_weight: float = 0.7
+    dense_weight: float = 0.85
     keyword_weight: float = 1.0
     candidates: int = 100
 

@@ -1,20 +1,21 @@
-"""The ingestion pipeline of one document: parse -> chunk -> embed -> upsert vectors -> keyword index ->
-registry ``ready``."""
+"""The ingestion pipeline: parse -> chunk -> embed -> upsert vectors -> keyword index -> registry
+``ready``, for one document or a batch whose chunks are embedded together (``process_many``)."""
 
 from collections.abc import Sequence
 
 import msgspec
 
-from ragcore.domain.collections import CollectionService, check_pinned_model
+from ragcore.domain.collections import CollectionService
 from ragcore.domain.document_text import document_text
-from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, LeaseLost, NotFound
-from ragcore.domain.models import Chunk, Collection, Document, DocumentMetadata, ParsedDocument
+from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, NotFound
+from ragcore.domain.ingestion_runs import Batch, DocumentRun, IngestionTask, by_embedder
+from ragcore.domain.ingestion_stream import EmbeddingStream, embedding_text
+from ragcore.domain.models import Collection, Document, DocumentMetadata, ParsedDocument
 from ragcore.domain.ports import (
     BlobStore,
     Chunker,
     Clock,
     DocumentRepository,
-    Embedder,
     KeywordIndex,
     MetadataExtractor,
     Parser,
@@ -23,6 +24,8 @@ from ragcore.domain.ports import (
     VectorStore,
 )
 from ragcore.domain.search_cache import SearchResults
+
+__all__ = ["CANCELLED", "IngestionService", "IngestionTask", "embedding_text"]
 
 CANCELLED = "ingestion was cancelled"
 
@@ -38,13 +41,13 @@ class IngestionService:
         keywords: KeywordIndex,
         parser: Parser,
         chunker: Chunker,
-        embedder: Embedder,
         clock: Clock,
         embed_batch_size: int = 32,
         metadata: MetadataExtractor | None = None,
         search_cache: SearchCache | None = None,
     ) -> None:
-        """``metadata``: the extractor of the metadata stage, run for collections with ``extract_metadata``;
+        """``embed_batch_size``: texts per embedding call and chunks per vector upsert (and progress step);
+        ``metadata``: the extractor of the metadata stage, run for collections with ``extract_metadata``;
         ``search_cache``: its collection generation is bumped when a document becomes ready."""
         self._collections = collections
         self._documents = documents
@@ -53,9 +56,8 @@ class IngestionService:
         self._keywords = keywords
         self._parser = parser
         self._chunker = chunker
-        self._embedder = embedder
         self._clock = clock
-        self._batch = embed_batch_size
+        self._stream = EmbeddingStream(vectors, embed_batch_size)
         self._metadata = metadata
         self._search_cache = SearchResults(search_cache)
 
@@ -67,49 +69,35 @@ class IngestionService:
         or Unavailable (transient; the caller retries; chunks are written again by id). The keyword
         index is written after the vectors; when that fails, the vectors are removed too.
         """
-        document = self._documents.get(document_id)
-        if document is None:
-            raise NotFound(f"document {document_id!r} no longer exists", code="document_not_found")
-        if document.status == "ready":  # an earlier attempt finished but its job was not closed
-            return document
-        collection = self._collections.by_id(document.collection_id)
-        store_id = collection.store_id
-        try:
-            check_pinned_model(collection, self._embedder)
-            self._set(document, status="processing")
-            progress(5, "parsing")
-            data = self._blobs.get(document.blob_key or "")
-            parsed = self._parser.parse(data, document.filename)
-            progress(30, "chunking")
-            chunks = self._chunker.chunk(parsed, document_id=document.id, filename=document.filename)
-            if not chunks:
-                raise IngestionFailed(f"{document.filename!r} contains no text", code="no_extractable_text")
-            extracted = self._extract(collection, document, parsed, progress)
-            self._discard(store_id, document.id)  # stale chunks of an earlier attempt
-            self._embed_and_upsert(store_id, chunks, progress)
-            self._keywords.index(store_id, chunks)
-            progress(95, "registering")
-            ready = self._set(
-                document, status="ready", chunk_count=len(chunks), page_count=parsed.page_count,
-                blob_key=None, error_code=None, error_message=None, extracted=extracted or document.extracted,
-            )
-        except IngestionFailed as exc:
-            self._discard(store_id, document.id)
-            self._set(document, status="failed", error_code=exc.code, error_message=exc.message)
-            raise
-        except JobCancelled:
-            self._discard(store_id, document.id)
-            self._set(document, status="failed", error_code="job_cancelled", error_message=CANCELLED)
-            raise
-        except LeaseLost:  # another worker owns the job now: its vectors must not be touched
-            raise
-        except BaseException:
-            self._discard(store_id, document.id)  # never ready without its registry entry
-            raise
-        self._search_cache.bump(collection.id)
-        if document.blob_key:
-            self._blobs.delete(document.blob_key)
-        return ready
+        (outcome,) = self.process_many([IngestionTask(document_id, progress)])
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def process_many(self, tasks: Sequence[IngestionTask]) -> list[Document | Exception]:
+        """Ingest several registered documents together; returns per task, in order, the ``ready``
+        document or the exception ``process`` would have raised for it (each cleaned up the same way).
+
+        Each document is prepared on its own (load, pinned model, ``processing``, parse, chunk,
+        metadata). Then the chunks of every prepared document whose collection pins the same embedder
+        are embedded as one stream, longest first, ``embed_batch_size`` per call (one model batch of
+        similar lengths); a document's vectors are upserted once it has ``embed_batch_size`` of them or
+        all, together with those of the other documents of its store collection (EmbeddingStream). A
+        failed call ends every document of its stream with its error (Unavailable: each job retries).
+        Last, each document is keyword-indexed and registered. Every task's ``keep_alive`` runs after
+        each document step and each call.
+        """
+        batch = Batch(tasks, self._clean_up)
+        for run in batch.runs:
+            batch.step(run, self._prepare)
+            batch.keep_alive()
+        for group in by_embedder(batch.runs):
+            self._stream.run(batch, group)
+        for run in batch.runs:
+            if run.in_flight:
+                batch.step(run, self._register)
+                batch.keep_alive()
+        return batch.outcomes()
 
     def reset(self, document_id: str) -> Document:
         """Put a failed document back to ``queued`` for a new job.
@@ -130,14 +118,55 @@ class IngestionService:
         if document is not None:
             self._set(document, status="failed", error_code=code, error_message=message)
 
-    def _embed_and_upsert(self, store_id: str, chunks: Sequence[Chunk], progress: ProgressCallback) -> None:
-        total = len(chunks)
-        for start in range(0, total, self._batch):
-            batch = chunks[start : start + self._batch]
-            embeddings = self._embedder.embed_documents([embedding_text(c) for c in batch])
-            self._vectors.upsert(store_id, batch, embeddings)
-            done = start + len(batch)
-            progress(40 + int(55 * done / total), f"embedding {done}/{total} chunks")
+    def _prepare(self, run: DocumentRun) -> None:
+        """Load and check the document, mark it ``processing``, parse, chunk, extract metadata and
+        remove stale chunks of an earlier attempt. An already ``ready`` document ends the run as is."""
+        progress = run.task.progress
+        document = self._documents.get(run.task.document_id)
+        if document is None:
+            raise NotFound(f"document {run.task.document_id!r} no longer exists", code="document_not_found")
+        if document.status == "ready":  # an earlier attempt finished but its job was not closed
+            run.outcome = document
+            return
+        run.collection = collection = self._collections.by_id(document.collection_id)
+        run.document = document  # from here on a failure cleans up (Batch.fail)
+        run.embedder = self._collections.embedder(collection)  # the collection's pinned backend
+        self._set(document, status="processing")
+        progress(5, "parsing")
+        parsed = self._parser.parse(self._blobs.get(document.blob_key or ""), document.filename)
+        progress(30, "chunking")
+        chunks = self._chunker.chunk(parsed, document_id=document.id, filename=document.filename)
+        if not chunks:
+            raise IngestionFailed(f"{document.filename!r} contains no text", code="no_extractable_text")
+        run.extracted = self._extract(collection, document, parsed, progress)
+        run.chunks, run.page_count = chunks, parsed.page_count
+        self._discard(collection.store_id, document.id)
+
+    def _register(self, run: DocumentRun) -> None:
+        """Keyword-index the stored chunks and mark the document ``ready``; then bump the search cache
+        and delete the upload (a failure there leaves the document ready, the job retries into it)."""
+        document, collection = run.document, run.collection
+        assert document is not None and collection is not None  # set by _prepare
+        self._keywords.index(collection.store_id, run.chunks)
+        run.task.progress(95, "registering")
+        run.outcome = self._set(
+            document, status="ready", chunk_count=len(run.chunks), page_count=run.page_count, blob_key=None,
+            error_code=None, error_message=None, extracted=run.extracted or document.extracted,
+        )
+        self._search_cache.bump(collection.id)
+        if document.blob_key:
+            self._blobs.delete(document.blob_key)
+
+    def _clean_up(self, run: DocumentRun, exc: BaseException) -> None:
+        """Nothing of a failed attempt remains (never ready without its registry entry); permanent
+        failures and cancellations mark the document ``failed``."""
+        document = run.document
+        assert document is not None  # Batch.fail cleans up prepared documents only
+        self._discard(run.store_id, document.id)
+        if isinstance(exc, IngestionFailed):
+            self._set(document, status="failed", error_code=exc.code, error_message=exc.message)
+        elif isinstance(exc, JobCancelled):
+            self._set(document, status="failed", error_code="job_cancelled", error_message=CANCELLED)
 
     def _extract(
         self, collection: Collection, document: Document, parsed: ParsedDocument, progress: ProgressCallback
@@ -160,10 +189,3 @@ class IngestionService:
         updated = msgspec.structs.replace(document, updated_at=self._clock.now(), **changes)
         self._documents.update(updated)
         return updated
-
-
-def embedding_text(chunk: Chunk) -> str:
-    """What is embedded for a chunk: its heading path as context, then its text."""
-    if chunk.headings:
-        return " > ".join(chunk.headings) + "\n" + chunk.text
-    return chunk.text

@@ -1,14 +1,17 @@
-"""Job use cases: status, cancel, retry, and running the next due job (a worker's loop body)."""
+"""Job use cases: status, cancel, retry, and running the next due jobs (a worker's loop body)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 import msgspec
 
 from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, LeaseLost, NotFound, RagCoreError
 from ragcore.domain.ids import new_id
 from ragcore.domain.ingestion import CANCELLED, IngestionService
+from ragcore.domain.ingestion_runs import IngestionTask
 from ragcore.domain.models import FINISHED_JOB_STATUSES, Job
 from ragcore.domain.ports import Clock, JobQueue
 
@@ -86,22 +89,49 @@ class JobService:
         Each progress step renews the lease (the heartbeat); if the lease was lost or the job was
         cancelled meanwhile, the worker stops and leaves the job to its new owner.
         """
-        job = self._queue.lease(worker_id, self._lease_seconds)
-        if job is None:
-            return None
-        runner = _Run(self._queue, self._clock, self._lease_seconds, job, worker_id)
-        if job.attempts > job.max_attempts:  # earlier holders died mid-job (crash, OOM): stop retrying
-            message = f"the job was abandoned by its worker {job.max_attempts} times"
-            self._ingestion.mark_failed(job.document_id, "worker_lost", message)
-            return runner.fail("worker_lost", message)
-        try:
-            self._ingestion.process(job.document_id, runner.progress)
-        except (LeaseLost, JobCancelled):
-            return self._queue.get(job.id)
-        except (IngestionFailed, NotFound) as exc:  # permanent: the file, or the document, is gone for good
-            return runner.fail(exc.code, exc.message)
-        except Exception as exc:  # transient or unexpected: retry with backoff, keep the last error
-            return self._retry_or_fail(runner, exc)
+        jobs = self.run_batch(worker_id, 1)
+        return jobs[0] if jobs else None
+
+    def run_batch(self, worker_id: str, max_jobs: int) -> list[Job]:
+        """Lease up to ``max_jobs`` due jobs and run them together (IngestionService.process_many: the
+        chunks of all their documents are embedded in one length-sorted stream); returns their end
+        states in lease order, empty if none was due.
+
+        Each job ends as ``run_next`` would end it alone: a permanent failure, a lost lease or a
+        cancellation affects only its own job; a failed embedding call re-queues (or dead-letters)
+        every job of its stream. Leases are renewed while the others' documents are worked on. If
+        saving some job's end state fails, the others are still saved, then the first error is raised.
+        """
+        runners = []
+        while len(runners) < max_jobs and (job := self._queue.lease(worker_id, self._lease_seconds)) is not None:
+            runners.append(_Run(self._queue, self._clock, self._lease_seconds, job, worker_id))
+        lost = [r for r in runners if r.job.attempts > r.job.max_attempts]  # earlier holders died mid-job
+        live = [r for r in runners if r not in lost]
+        ended: dict[str, Job] = {}
+        errors: list[Exception] = []
+        for runner in lost:
+            _save(ended, errors, runner, self._abandoned)
+        tasks = [IngestionTask(r.job.document_id, r.progress, r.keep_alive) for r in live]
+        for runner, outcome in zip(live, self._ingestion.process_many(tasks) if tasks else [], strict=True):
+            _save(ended, errors, runner, partial(self._end, outcome=outcome))
+        if errors:
+            raise errors[0]
+        return [job for r in runners if (job := ended.get(r.job.id)) is not None]
+
+    def _abandoned(self, runner: _Run) -> Job:
+        """Earlier holders died mid-job (crash, OOM) ``max_attempts`` times: stop retrying."""
+        message = f"the job was abandoned by its worker {runner.job.max_attempts} times"
+        self._ingestion.mark_failed(runner.job.document_id, "worker_lost", message)
+        return runner.fail("worker_lost", message)
+
+    def _end(self, runner: _Run, outcome: object) -> Job | None:
+        """Save the end state of a job whose document ended with ``outcome`` (ready, or an exception)."""
+        if isinstance(outcome, (LeaseLost, JobCancelled)):  # the job is someone else's now, or over
+            return self._queue.get(runner.job.id)  # type: ignore[return-value]
+        if isinstance(outcome, (IngestionFailed, NotFound)):  # permanent: the file, or the document, is gone
+            return runner.fail(outcome.code, outcome.message)
+        if isinstance(outcome, Exception):  # transient or unexpected: retry with backoff, keep the last error
+            return self._retry_or_fail(runner, outcome)
         return runner.save(status="succeeded", progress=100, stage="done", error_code=None, error_message=None)
 
     def _retry_or_fail(self, runner: _Run, exc: Exception) -> Job:
@@ -127,10 +157,18 @@ class _Run:
         self._lease_seconds = lease_seconds
         self.job = job
         self._worker_id = worker_id
+        self._renewed = clock.now()
 
     def progress(self, percent: int, stage: str) -> None:
-        expires = self._clock.now() + timedelta(seconds=self._lease_seconds)
+        self._renewed = self._clock.now()
+        expires = self._renewed + timedelta(seconds=self._lease_seconds)
         self.save(progress=percent, stage=stage, lease_expires_at=expires)
+
+    def keep_alive(self) -> None:
+        """Renew the lease once a third of it has passed since the last renewal (a cheap heartbeat for
+        a job waiting while the other documents of its batch are worked on)."""
+        if self._clock.now() - self._renewed >= timedelta(seconds=self._lease_seconds / 3):
+            self.progress(self.job.progress, self.job.stage)
 
     def fail(self, code: str, message: str) -> Job:
         return self.save(status="failed", stage="failed", error_code=code, error_message=message)
@@ -141,3 +179,15 @@ class _Run:
         self.job = msgspec.structs.replace(self.job, updated_at=self._clock.now(), **changes)
         self._queue.save(self.job, self._worker_id)
         return self.job
+
+
+def _save(ended: dict[str, Job], errors: list[Exception], runner: _Run, end: Callable[[_Run], Job | None]) -> None:
+    """Record the job's end state ``end(runner)`` in ``ended`` (None: the job is gone). A failed save
+    goes to ``errors``, so the other jobs of a batch are still saved; the caller raises it after them."""
+    try:
+        job = end(runner)
+    except Exception as exc:  # e.g. the queue is down: the lease expires and the job is handed out again
+        errors.append(exc)
+        return
+    if job is not None:
+        ended[runner.job.id] = job

@@ -14,6 +14,8 @@ class Collection(msgspec.Struct, frozen=True, kw_only=True):
     """A named set of documents. ``store_id`` names its vector-store collection (never user text).
 
     ``extract_metadata``: ingestion also extracts title, summary and keywords into ``Document.extracted``.
+    ``embedding_backend``: the runtime that embeds its chunks and queries (e.g. "torch", "onnx-int8"),
+    pinned at creation like the model: its vectors are only ever written and queried with it.
     """
 
     id: str
@@ -23,6 +25,7 @@ class Collection(msgspec.Struct, frozen=True, kw_only=True):
     embedding_dimension: int
     created_at: datetime
     extract_metadata: bool = False
+    embedding_backend: str = "torch"
 
 
 class CollectionStats(msgspec.Struct, frozen=True, kw_only=True):

@@ -9,12 +9,12 @@ from typing import Any, Literal, get_args
 
 import msgspec
 
-from ragcore.domain.collections import CollectionService, check_pinned_model
+from ragcore.domain.collections import CollectionService
 from ragcore.domain.errors import Invalid
 from ragcore.domain.filters import Predicate, compile_filter
 from ragcore.domain.fusion import Fusion, reciprocal_rank_fusion
 from ragcore.domain.models import Collection, Document, SearchHit
-from ragcore.domain.ports import DocumentRepository, Embedder, KeywordIndex, SearchCache, VectorStore
+from ragcore.domain.ports import DocumentRepository, KeywordIndex, SearchCache, VectorStore
 from ragcore.domain.search_cache import SearchResults
 
 SearchMode = Literal["dense", "keyword", "hybrid"]
@@ -31,7 +31,6 @@ class SearchService:
         documents: DocumentRepository,
         vectors: VectorStore,
         keywords: KeywordIndex,
-        embedder: Embedder,
         default_mode: str = "hybrid",
         fusion: Fusion | None = None,
         cache: SearchCache | None = None,
@@ -42,7 +41,6 @@ class SearchService:
         self._documents = documents
         self._vectors = vectors
         self._keywords = keywords
-        self._embedder = embedder
         self._default_mode = _check_mode(default_mode)
         self._fusion = fusion or Fusion()
         self._cache = SearchResults(cache)
@@ -66,8 +64,9 @@ class SearchService:
         ``mode``: "dense" | "keyword" | "hybrid" (None: the configured default); ``filters``: see
         domain/filters.py. Raises Invalid "invalid_query" / "invalid_top_k" (1..100) / "invalid_mode" /
         "invalid_filter", NotFound "collection_not_found" (nothing is created), Conflict
-        "embedding_dimension_mismatch" (dense and hybrid). A repeated search may be served from the
-        cache; its hits are re-checked against the registry, so a deleted document never comes back.
+        "embedding_dimension_mismatch" / "embedding_backend_mismatch" (dense and hybrid). A repeated
+        search may be served from the cache; its hits are re-checked against the registry, so a deleted
+        document never comes back.
         """
         mode = self._default_mode if mode is None else _check_mode(mode)
         if not query.strip() or len(query) > MAX_QUERY_CHARS:
@@ -104,8 +103,7 @@ class SearchService:
     def _dense(
         self, collection: Collection, query: str, depth: int, allowed: frozenset[str] | None
     ) -> list[SearchHit]:
-        check_pinned_model(collection, self._embedder)
-        embedding = self._embedder.embed_query(query)
+        embedding = self._collections.embedder(collection).embed_query(query)  # its pinned backend
         return self._vectors.query(collection.store_id, embedding, depth, allowed)
 
     def _matching(self, collection: Collection, predicate: Predicate) -> frozenset[str]:

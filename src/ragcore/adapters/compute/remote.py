@@ -57,12 +57,16 @@ class HttpChunker:
 
 
 class HttpEmbedder:
-    """Embedder port: vectors from ``POST /embed`` (packed float32), requests of at most
-    ``max_texts_per_request`` texts; the model's name, dimension and max sequence length come from
-    ``GET /health`` once, then are cached (raises Unavailable until a replica answers)."""
+    """Embedder port: vectors from ``POST /embed`` (packed float32) by the service's ``backend``
+    ("torch", "onnx", "onnx-int8"), requests of at most ``max_texts_per_request`` texts; the model's
+    name, dimension and max sequence length come from ``GET /health`` once, then are cached (raises
+    Unavailable until a replica answers). A backend the service lacks: Invalid "unknown_embedding_backend"."""
 
-    def __init__(self, client: ComputeHttpClient, *, max_texts_per_request: int = MAX_TEXTS_PER_REQUEST) -> None:
+    def __init__(
+        self, client: ComputeHttpClient, *, backend: str = "torch", max_texts_per_request: int = MAX_TEXTS_PER_REQUEST
+    ) -> None:
         self._client = client
+        self.backend = backend
         self._max_texts = max_texts_per_request
         self._health: wire.HealthResponse | None = None
         self._lock = threading.Lock()
@@ -91,7 +95,8 @@ class HttpEmbedder:
         return self._embed([text], "query")[0]
 
     def _embed(self, texts: list[str], kind: str) -> list[list[float]]:
-        answer = self._client.call("POST", "/embed", wire.EmbedResponse, body=wire.EmbedRequest(texts=texts, kind=kind))
+        request = wire.EmbedRequest(texts=texts, kind=kind, backend=self.backend)
+        answer = self._client.call("POST", "/embed", wire.EmbedResponse, body=request)
         return wire.unpack_vectors(answer.vectors, answer.count, answer.dimension)
 
     def _facts(self) -> wire.HealthResponse:

@@ -24,6 +24,8 @@ class SentenceTransformerEmbedder:
     folder name). Raises Unavailable(code="embedding_model_unavailable") if the model cannot load.
     """
 
+    backend = "torch"  # the embedding backend name collections pin (adapters/compute/embedder_registry.py)
+
     def __init__(
         self, model_path: str | None = None, batch_size: int = 32, *, model_name: str | None = None
     ) -> None:

@@ -53,10 +53,12 @@ class ChunkResponse(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class EmbedRequest(msgspec.Struct, frozen=True, kw_only=True):
-    """``POST /embed``: texts to embed as documents, or (``kind="query"``) as search queries."""
+    """``POST /embed``: texts to embed as documents, or (``kind="query"``) as search queries, by the
+    embedding ``backend`` (422 "unknown_embedding_backend" if the service has no such backend)."""
 
     texts: list[str]
     kind: Literal["document", "query"] = "document"
+    backend: str = "torch"  # absent in requests of older clients: they embedded with torch
 
 
 class EmbedResponse(msgspec.Struct, frozen=True, kw_only=True):
@@ -77,13 +79,15 @@ class MetadataRequest(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class HealthResponse(msgspec.Struct, frozen=True, kw_only=True):
-    """``GET /health``: the embedding model's facts and the versions of the libraries doing the work."""
+    """``GET /health``: the embedding model's facts, its embedding backends and the versions of the
+    libraries doing the work."""
 
     status: str
     model: str
     dimension: int
     max_seq_length: int
     versions: dict[str, str]
+    backends: tuple[str, ...] = ("torch",)  # absent in answers of older services
 
 
 MetadataResponse = DocumentMetadata

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ragcore.adapters.bm25 import Bm25Index
+from ragcore.adapters.bm25 import Bm25Index, Bm25Parameters
 from ragcore.adapters.sql.engine import transaction
 from ragcore.adapters.sql.retry import retry_conflicts
 from ragcore.adapters.sql.schema import KeywordChunkRow, KeywordVersionRow
@@ -29,12 +29,13 @@ _BATCH = 500  # rows per statement, below every backend's bound-parameter limit
 class SqlKeywordIndex:
     """``KeywordIndex`` on an Alembic-migrated database (revision 0004+).
 
-    ``cache_size``: how many store collections keep a built BM25 index in this process (LRU).
-    Raises Unavailable when the database cannot be reached.
+    ``cache_size``: how many store collections keep a built BM25 index in this process (LRU);
+    ``k1``, ``b``: BM25's parameters. Raises Unavailable when the database cannot be reached.
     """
 
-    def __init__(self, engine: Engine, cache_size: int = 8) -> None:
+    def __init__(self, engine: Engine, cache_size: int = 8, *, k1: float = 1.5, b: float = 0.75) -> None:
         self._engine = engine
+        self._parameters = Bm25Parameters(k1, b)
         self._cache: OrderedDict[str, Bm25Index] = OrderedDict()
         self._cache_size = max(1, cache_size)
         self._lock = threading.Lock()  # guards the cache
@@ -112,7 +113,7 @@ class SqlKeywordIndex:
         with transaction(self._engine) as session:
             rows = session.scalars(select(KeywordChunkRow).where(KeywordChunkRow.store_id == store_id)).all()
             chunks = sorted((_to_chunk(r) for r in rows), key=lambda c: c.id)
-        return Bm25Index(version, chunks)
+        return Bm25Index(version, chunks, self._parameters)
 
 
 def _bump(session: Session, store_id: str) -> None:

@@ -77,6 +77,7 @@ class CollectionRow(Base):
     embedding_dimension: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     extract_metadata: Mapped[bool] = mapped_column(Boolean)  # revision 0005
+    embedding_backend: Mapped[str] = mapped_column(String(32), server_default="torch")  # revision 0006
 
 
 class DocumentRow(Base):

@@ -36,7 +36,8 @@ def serve(
 
     container = bootstrap()
     settings = container.settings
-    uvicorn.run(create_app(container, run_worker=worker), host=host or settings.host, port=port or settings.port)
+    uvicorn.run(create_app(container, run_worker=worker), host=host or settings.host, port=port or settings.port,
+                access_log=settings.access_log)
 
 
 @app.command()

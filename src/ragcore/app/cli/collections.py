@@ -7,6 +7,7 @@ import typer
 from ragcore.app.cli.output import console, fail_on_domain_error
 
 app = typer.Typer(help="Manage collections.", no_args_is_help=True)
+BACKEND_HELP = "embedding backend the collection pins: torch, onnx or onnx-int8 (default RAGCORE_EMBEDDING_BACKEND)"
 
 
 def _services():
@@ -21,18 +22,23 @@ def create(
     extract_metadata: Annotated[
         bool, typer.Option("--extract-metadata", help="ingestion also extracts title, summary and keywords")
     ] = False,
+    embedding_backend: Annotated[str | None, typer.Option("--embedding-backend", help=BACKEND_HELP)] = None,
 ) -> None:
-    """Create a collection pinned to the configured embedding model."""
+    """Create a collection pinned to the embedding model and backend."""
     with fail_on_domain_error():
-        c = _services().collections().create(name, extract_metadata=extract_metadata)
-    console.print(f"created {c.name!r} ({c.embedding_model}, {c.embedding_dimension} dims)", markup=False)
+        c = _services().collections().create(
+            name, extract_metadata=extract_metadata, embedding_backend=embedding_backend
+        )
+    console.print(
+        f"created {c.name!r} ({c.embedding_model}, {c.embedding_dimension} dims, {c.embedding_backend})", markup=False
+    )
 
 
 @app.command("list")
 def list_all() -> None:
     """List collections."""
     for c in _services().collections().list():
-        typer.echo(f"{c.name}\t{c.embedding_model}\t{c.embedding_dimension}")
+        typer.echo(f"{c.name}\t{c.embedding_model}\t{c.embedding_dimension}\t{c.embedding_backend}")
 
 
 @app.command()
@@ -43,6 +49,7 @@ def show(name: str) -> None:
     c = s.collection
     console.print(
         f"{c.name}\nmodel: {c.embedding_model} ({c.embedding_dimension} dims)\n"
+        f"embedding backend: {c.embedding_backend}\n"
         f"documents: {s.documents}\nchunks: {s.chunks}\nbytes: {s.bytes}",
         markup=False,
     )

@@ -31,6 +31,10 @@ def evaluate(
     fusion_k: Annotated[float | None, typer.Option(help="RRF k (default RAGCORE_FUSION_K)")] = None,
     dense_weight: Annotated[float | None, typer.Option(help="RRF weight of the dense run")] = None,
     keyword_weight: Annotated[float | None, typer.Option(help="RRF weight of the keyword run")] = None,
+    bm25_k1: Annotated[float | None, typer.Option("--bm25-k1", help="BM25 k1 (default RAGCORE_BM25_K1)")] = None,
+    bm25_b: Annotated[float | None, typer.Option("--bm25-b", help="BM25 b (default RAGCORE_BM25_B)")] = None,
+    embedding_backend: Annotated[str | None, typer.Option(
+        "--embedding-backend", help="torch, onnx or onnx-int8 (default RAGCORE_EMBEDDING_BACKEND)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the results as JSON")] = False,
 ) -> None:
     """Ingest a BEIR corpus into a collection, run every judged query, print nDCG@10, Recall@100, MRR@10.
@@ -41,7 +45,8 @@ def evaluate(
     from ragcore.app.settings import Settings
 
     overrides = {"chunk_size": chunk_size, "chunk_overlap": chunk_overlap, "fusion_k": fusion_k,
-                 "fusion_dense_weight": dense_weight, "fusion_keyword_weight": keyword_weight}
+                 "fusion_dense_weight": dense_weight, "fusion_keyword_weight": keyword_weight,
+                 "bm25_k1": bm25_k1, "bm25_b": bm25_b, "embedding_backend": embedding_backend}
     base = Settings()
     params = {key: value if value is not None else getattr(base, key) for key, value in overrides.items()}
     modes = _modes(mode or [base.search_mode])
@@ -79,7 +84,7 @@ def _evaluate(folder: Path, params: dict, corpus_path: Path, queries_path: Path,
         blob_store="filesystem", keyword_index="sql", compute="local", **params,
     )
     container = bootstrap(settings, log_level="WARNING")
-    workers.batch_compute(container)
+    workers.batch_compute(container, params["embedding_backend"])
     with _progress() as progress:
         task = progress.add_task("ingesting", total=None)
         report = ingest.ingest(container, folder, corpus, ingest.corpus_digest(corpus),

@@ -9,14 +9,16 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ragcore.app.cli.collections import BACKEND_HELP
 from ragcore.app.cli.output import console, fail_on_domain_error
-from ragcore.domain.errors import NotFound, RagCoreError
+from ragcore.domain.errors import Conflict, NotFound, RagCoreError
 
 
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="files and folders (searched recursively)", exists=True)],
     collection: Annotated[str, typer.Option("--collection", "-c", help="collection name")],
     create: Annotated[bool, typer.Option("--create", help="create the collection if it does not exist")] = False,
+    embedding_backend: Annotated[str | None, typer.Option("--embedding-backend", help=BACKEND_HELP)] = None,
 ) -> None:
     """Ingest files into a collection; exits 1 if any file failed."""
     from ragcore.app.bootstrap import bootstrap
@@ -25,7 +27,7 @@ def ingest(
     container = bootstrap(log_level="WARNING")
     services = container.services
     with fail_on_domain_error():
-        _ensure_collection(services.collections(), collection, create)
+        _ensure_collection(services.collections(), collection, create, embedding_backend)
     rows: dict[str, list[str]] = {}  # filename -> [status, chunks, reason]
     waiting: dict[str, str] = {}  # job id -> file label
     for path in _files(paths):
@@ -37,20 +39,27 @@ def ingest(
         if accepted.job is not None and accepted.document.status not in ("ready", "failed"):
             waiting[accepted.job.id] = str(path)
         rows[str(path)] = _row(accepted.document)
-    worker = Worker(services.jobs(), poll_seconds=container.settings.worker_poll_seconds)
-    _run(worker, services, waiting, rows)
+    settings = container.settings
+    worker = Worker(services.jobs(), poll_seconds=settings.worker_poll_seconds)
+    _run(worker, services, waiting, rows, settings.worker_batch_documents)
     _summary(rows)
     if any(r[0] != "ready" for r in rows.values()):
         raise typer.Exit(1)
 
 
-def _ensure_collection(collections, name: str, create: bool) -> None:
+def _ensure_collection(collections, name: str, create: bool, backend: str | None) -> None:
+    """Create the collection if asked to; an existing one must pin ``backend`` when one is named."""
     try:
-        collections.get(name)
+        existing = collections.get(name)
     except NotFound:
         if not create:
             raise
-        collections.create(name)
+        collections.create(name, embedding_backend=backend)
+        return
+    if backend is not None and backend != existing.embedding_backend:
+        raise Conflict(f"collection {name!r} pins the embedding backend {existing.embedding_backend!r}, "
+                       f"not {backend!r}; a collection's backend is chosen when it is created",
+                       code="embedding_backend_mismatch")
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -69,13 +78,14 @@ def _row(document) -> list[str]:
     return [document.status, str(document.chunk_count), reason]
 
 
-def _run(worker, services, waiting: dict[str, str], rows: dict[str, list[str]]) -> None:
-    """Run due jobs in this process (another worker may take some) until every upload has ended."""
+def _run(worker, services, waiting: dict[str, str], rows: dict[str, list[str]], batch: int) -> None:
+    """Run due jobs in this process, ``batch`` at a time (their chunks embedded together; another
+    worker may take some) until every upload has ended."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(waiting))
         while waiting:
-            ran = services.jobs().run_next(worker.id)
+            ran = services.jobs().run_batch(worker.id, batch)
             for job_id, label in list(waiting.items()):
                 job = services.jobs().get(job_id)
                 progress.update(task, description=escape(f"{Path(label).name}: {job.stage}"))
@@ -83,7 +93,7 @@ def _run(worker, services, waiting: dict[str, str], rows: dict[str, list[str]]) 
                     rows[label] = _row(services.documents().get(job.document_id))
                     del waiting[job_id]
                     progress.advance(task)
-            if ran is None and waiting:
+            if not ran and waiting:
                 time.sleep(0.2)
 
 

@@ -1,9 +1,10 @@
 """Ingesting a BEIR corpus into one collection through the normal path: DocumentService.upload ->
 JobService.run_next, one markdown document per corpus record.
 
-The data dir keeps a marker (``eval-ingest.json``) with the corpus digest, the chunk parameters and
-the ingestion figures, so a later run with ``--data-dir`` reuses the collection instead of ingesting
-again, and refuses a data dir ingested from another corpus or with other chunk parameters.
+The data dir keeps a marker (``eval-ingest.json``) with the corpus digest, the chunk parameters, the
+embedding backend and the ingestion figures, so a later run with ``--data-dir`` reuses the collection
+instead of ingesting again, and refuses a data dir ingested from another corpus, with other chunk
+parameters or by another embedding backend.
 """
 
 import hashlib
@@ -31,6 +32,7 @@ class IngestReport(msgspec.Struct, frozen=True, kw_only=True):
     corpus_sha256: str
     chunk_size: int
     chunk_overlap: int
+    embedding_backend: str = "torch"  # absent in markers written before backends existed
     documents: int
     failed: int
     chunks: int
@@ -52,20 +54,22 @@ def ingest(
 ) -> IngestReport:
     """Ingest ``corpus`` into collection "eval" unless the data dir's marker says it is there already.
 
-    Raises Conflict "eval_data_mismatch" when the data dir holds another corpus or chunk parameters.
+    Raises Conflict "eval_data_mismatch" when the data dir holds another corpus, chunk parameters or
+    embedding backend.
     """
     settings = container.settings
     marker = data_dir / MARKER
     if marker.exists():
         report = msgspec.json.decode(marker.read_bytes(), type=IngestReport)
-        wanted = (digest, settings.chunk_size, settings.chunk_overlap)
-        if (report.corpus_sha256, report.chunk_size, report.chunk_overlap) != wanted:
-            raise Conflict(f"{data_dir} holds another corpus or other chunk parameters "
-                           f"(size {report.chunk_size}, overlap {report.chunk_overlap})", code="eval_data_mismatch")
+        wanted = (digest, settings.chunk_size, settings.chunk_overlap, settings.embedding_backend)
+        if (report.corpus_sha256, report.chunk_size, report.chunk_overlap, report.embedding_backend) != wanted:
+            raise Conflict(f"{data_dir} holds another corpus or other chunk parameters (size {report.chunk_size}, "
+                           f"overlap {report.chunk_overlap}, embedding backend {report.embedding_backend})",
+                           code="eval_data_mismatch")
         return msgspec.structs.replace(report, reused=True)
     started = time.monotonic()
     services = container.services
-    _ensure_collection(services.collections())
+    _ensure_collection(services.collections(), settings.embedding_backend)
     for record in corpus:
         services.documents().upload(COLLECTION, [(f"{record.id}.md", record.markdown())])
     run_jobs(services, COLLECTION, WORKER_ID, advance)
@@ -83,11 +87,16 @@ def beir_ids(container: Any, corpus: Sequence[CorpusRecord]) -> dict[str, list[s
     return {d.id: by_sha.get(d.sha256, []) for d in documents}
 
 
-def _ensure_collection(collections: Any) -> None:
+def _ensure_collection(collections: Any, backend: str) -> None:
+    """Create the eval collection pinned to ``backend``; one left by an interrupted run must pin it too."""
     try:
-        collections.get(COLLECTION)
+        existing = collections.get(COLLECTION)
     except NotFound:
-        collections.create(COLLECTION)
+        collections.create(COLLECTION, embedding_backend=backend)
+        return
+    if existing.embedding_backend != backend:
+        raise Conflict(f"the collection {COLLECTION!r} in this data dir pins the embedding backend "
+                       f"{existing.embedding_backend!r}, not {backend!r}", code="eval_data_mismatch")
 
 
 def _report(container: Any, digest: str, seconds: float) -> IngestReport:
@@ -103,6 +112,6 @@ def _report(container: Any, digest: str, seconds: float) -> IngestReport:
             truncated += len(embedder.tokenize(embedding_text(chunk))) > limit
     return IngestReport(
         corpus_sha256=digest, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
-        documents=len(ready), failed=len(documents) - len(ready), chunks=chunks, truncated_chunks=truncated,
-        seconds=round(seconds, 1),
+        embedding_backend=settings.embedding_backend, documents=len(ready), failed=len(documents) - len(ready),
+        chunks=chunks, truncated_chunks=truncated, seconds=round(seconds, 1),
     )

@@ -13,15 +13,18 @@ from typing import Any
 from dependency_injector import providers
 
 from ragcore.adapters.compute.batching import BatchingEmbedder
+from ragcore.app.container import embedder_provider
 
 THREADS = 4
 Advance = Callable[[int, int], None]  # (documents done, documents to do)
 
 
-def batch_compute(container: Any) -> None:
-    """Let several worker threads share the compute: embeddings merged into batches, parsing one at a time."""
+def batch_compute(container: Any, backend: str = "torch") -> None:
+    """Let several worker threads share the compute: the embeddings of ``backend`` (the eval collection's)
+    merged into batches, parsing one at a time."""
     compute = container.compute
-    compute.embedder.override(providers.Object(BatchingEmbedder(compute.embedder())))
+    embedder = embedder_provider(compute, backend)
+    embedder.override(providers.Object(BatchingEmbedder(embedder())))
     compute.parser.override(providers.Object(_OneAtATime(compute.parser())))
 
 

@@ -43,6 +43,7 @@ def create_app(container: Container | None = None, *, run_worker: bool = True) -
         if run_worker:
             worker = Worker(
                 container.services.jobs(), poll_seconds=settings.worker_poll_seconds,
+                batch_documents=settings.worker_batch_documents,
                 reconcile=container.services.doctor().reconcile_jobs, reconcile_seconds=settings.reconcile_seconds,
             )
             worker.start_thread()

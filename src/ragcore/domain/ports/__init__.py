@@ -6,7 +6,15 @@ Every method may raise ``Unavailable`` when its backend cannot be reached. Adapt
 driver errors into domain errors; no driver type crosses this boundary.
 """
 
-from ragcore.domain.ports.compute import Chunker, Embedder, LanguageModel, MetadataExtractor, Parser, ProgressCallback
+from ragcore.domain.ports.compute import (
+    Chunker,
+    Embedder,
+    EmbedderRegistry,
+    LanguageModel,
+    MetadataExtractor,
+    Parser,
+    ProgressCallback,
+)
 from ragcore.domain.ports.retrieval import KeywordIndex, SearchCache, VectorStore
 from ragcore.domain.ports.stores import BlobStore, Clock, CollectionCatalog, DocumentRepository, JobQueue
 
@@ -17,6 +25,7 @@ __all__ = [
     "CollectionCatalog",
     "DocumentRepository",
     "Embedder",
+    "EmbedderRegistry",
     "JobQueue",
     "KeywordIndex",
     "LanguageModel",

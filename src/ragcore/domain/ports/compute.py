@@ -47,6 +47,23 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> list[float]: ...
 
 
+class EmbedderRegistry(Protocol):
+    """The embedding backends of a deployment (e.g. "torch", "onnx", "onnx-int8"): one Embedder each.
+
+    ``backends``: every name ``get`` accepts; ``default_backend`` (one of them): the backend of
+    collections created without naming one.
+    """
+
+    default_backend: str
+    backends: tuple[str, ...]
+
+    def get(self, backend: str) -> Embedder:
+        """The embedder of ``backend``, built on first use (loading it may raise Unavailable
+        "embedding_model_unavailable"). Raises Invalid(code="unknown_embedding_backend") naming the
+        allowed values when ``backend`` is not one of ``backends``."""
+        ...
+
+
 class MetadataExtractor(Protocol):
     """Title, summary and keywords of a document's text (keyword statistics today, an LLM later)."""
 

@@ -23,9 +23,11 @@ class CollectionController(Controller):
 
     @post("/", sync_to_thread=True)
     def create(self, data: CollectionCreate, collections: CollectionService) -> CollectionOut:
-        """Create a collection pinned to the configured embedding model. 409 if the name exists."""
+        """Create a collection pinned to the embedding model and backend (``embedding_backend``, default
+        the configured one). 409 if the name exists; 422 "unknown_embedding_backend" names the allowed ones."""
         created = collections.create(
-            data.name, embedding_dimension=data.embedding_dimension, extract_metadata=data.extract_metadata
+            data.name, embedding_dimension=data.embedding_dimension, extract_metadata=data.extract_metadata,
+            embedding_backend=data.embedding_backend,
         )
         return CollectionOut.of(created)
 

@@ -1,0 +1,143 @@
+"""What a batch ingestion tracks per document, and how a failure ends one document of a batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ragcore.domain.errors import JobCancelled, LeaseLost
+from ragcore.domain.models import Chunk, Collection, Document, DocumentMetadata
+from ragcore.domain.ports import Embedder, ProgressCallback
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass(frozen=True, eq=False)
+class IngestionTask:
+    """One document to ingest, with the callbacks of the job that holds it.
+
+    ``progress(percent, stage)`` reports a step and renews the job's lease; ``keep_alive()`` renews
+    the lease only when that is due, so it may be called often (between the documents of a batch).
+    Both may raise LeaseLost or JobCancelled; either ends this document's part of the batch only.
+    """
+
+    document_id: str
+    progress: ProgressCallback
+    keep_alive: Callable[[], None] = _nothing
+
+
+@dataclass(eq=False)
+class DocumentRun:
+    """One document's way through a batch. ``outcome`` stays None while it is in flight, then holds
+    the ``ready`` document or the exception that ended it; ``held`` turns False once its job's lease
+    is known to be gone (no more heartbeats)."""
+
+    task: IngestionTask
+    document: Document | None = None  # as loaded, before this attempt changed it
+    collection: Collection | None = None
+    embedder: Embedder | None = None
+    chunks: list[Chunk] = field(default_factory=list)
+    page_count: int | None = None
+    extracted: DocumentMetadata | None = None
+    unstored: list[tuple[Chunk, Sequence[float]]] = field(default_factory=list)  # embedded, not upserted yet
+    stored: int = 0  # chunks upserted so far
+    outcome: Document | BaseException | None = None
+    held: bool = True
+
+    @property
+    def in_flight(self) -> bool:
+        return self.outcome is None
+
+    @property
+    def store_id(self) -> str:
+        assert self.collection is not None  # set by the prepare phase, before any store is written
+        return self.collection.store_id
+
+    def take_piece(self, size: int) -> list[tuple[Chunk, Sequence[float]]]:
+        """The next ``size`` embedded chunks to upsert, or the last ones once every chunk is embedded;
+        empty while fewer are waiting."""
+        if len(self.unstored) < size and self.stored + len(self.unstored) < len(self.chunks):
+            return []
+        piece, self.unstored = self.unstored[:size], self.unstored[size:]
+        return piece
+
+
+def by_embedder(runs: Sequence[DocumentRun]) -> list[list[DocumentRun]]:
+    """The prepared runs in flight, grouped by the embedder their collection pins (one stream each)."""
+    groups: dict[int, list[DocumentRun]] = {}
+    for run in runs:
+        if run.in_flight and run.embedder is not None:
+            groups.setdefault(id(run.embedder), []).append(run)
+    return list(groups.values())
+
+
+def by_store(runs: Sequence[DocumentRun]) -> list[list[DocumentRun]]:
+    """The runs in flight grouped by the store collection of their documents."""
+    groups: dict[str, list[DocumentRun]] = {}
+    for run in runs:
+        if run.in_flight:
+            groups.setdefault(run.store_id, []).append(run)
+    return list(groups.values())
+
+
+class Batch:
+    """The runs of one batch and how a failure ends one of them without touching the others.
+
+    ``clean_up(run, exc)`` undoes what the attempt wrote for a run that fails before it is ready; it
+    is not called when the lease was lost (the job's new owner is writing those chunks now).
+    """
+
+    def __init__(self, tasks: Sequence[IngestionTask], clean_up: Callable[[DocumentRun, BaseException], None]) -> None:
+        self.runs = [DocumentRun(task) for task in tasks]
+        self._clean_up = clean_up
+
+    def step(self, run: DocumentRun, phase: Callable[[DocumentRun], None]) -> None:
+        """Run one phase of ``run``; its failure becomes the run's outcome. BaseExceptions that are not
+        Exceptions (KeyboardInterrupt) propagate once the run is cleaned up."""
+        try:
+            phase(run)
+        except BaseException as exc:
+            self.fail(run, exc)
+            if not isinstance(exc, Exception):
+                raise
+
+    def fail(self, run: DocumentRun, exc: BaseException) -> None:
+        """End ``run`` with ``exc``; a run that was already ready keeps its stores (it just reports the
+        error, e.g. a failed blob delete, and its job retries into the ready document)."""
+        was_ready, run.outcome = not run.in_flight, exc
+        if isinstance(exc, (LeaseLost, JobCancelled)):
+            run.held = False
+        if was_ready or run.document is None or isinstance(exc, LeaseLost):
+            return
+        try:
+            self._clean_up(run, exc)
+        except Exception as cleanup_error:  # e.g. a store is down: the job retries and cleans up then
+            run.outcome = cleanup_error
+
+    def fail_all(self, runs: Sequence[DocumentRun], exc: BaseException) -> None:
+        """End every run in flight of ``runs`` with ``exc`` (a call made for all of them failed);
+        BaseExceptions that are not Exceptions propagate then."""
+        for run in runs:
+            if run.in_flight:
+                self.fail(run, exc)
+        if not isinstance(exc, Exception):
+            raise exc
+
+    def keep_alive(self) -> None:
+        """Renew the lease of every job still held (when due, see IngestionTask); a run whose job was
+        lost or cancelled ends there if it was still in flight."""
+        for run in self.runs:
+            if not run.held:
+                continue
+            try:
+                run.task.keep_alive()
+            except Exception as exc:
+                run.held = False
+                if run.in_flight:
+                    self.fail(run, exc)
+
+    def outcomes(self) -> list[Document | Exception]:
+        """Per task, in order: the ready document or the exception that ended it."""
+        return [run.outcome for run in self.runs]  # type: ignore[misc]  # every run has ended by now
