@@ -190,10 +190,18 @@ class ChromaVectorStore:
         where = None if document_ids is None else {"document_id": {"$in": sorted(document_ids)}}
 
         def search(collection: Any) -> Any:
+            from chromadb.errors import ChromaError, NotFoundError
+
             check_dimension([embedding], collection.metadata["dimension"])
-            # n_results above the collection's size returns what there is (an empty collection: nothing)
-            return collection.query(query_embeddings=[[float(x) for x in embedding]], n_results=top_k,
-                                    where=where, include=[*_INCLUDE, "distances"])
+            try:  # n_results above the collection's size returns what there is
+                return collection.query(query_embeddings=[[float(x) for x in embedding]], n_results=top_k,
+                                        where=where, include=[*_INCLUDE, "distances"])
+            except NotFoundError:
+                raise
+            except ChromaError:  # a Chroma server has no index on disk before the first vector: no hits
+                if collection.count() == 0:
+                    return {key: [[]] for key in ("ids", "documents", "metadatas", "distances")}
+                raise
 
         with translated(store_id):
             found = self._on_collection(store_id, search)
