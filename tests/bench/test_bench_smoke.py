@@ -32,7 +32,7 @@ def test_ingest_benchmark_prints_pipeline_to_raw_ratios() -> None:
     report = _load("ingest").main(["--docs", "3", "--worker-batch", "2", "--corpus", str(corpus)])
     assert "3 documents" in report and "truncated chunks 0" in report
     name = r"pipeline \(upload \+ worker x1, batch 2\)|raw encode\+add [a-z ]+?"
-    pattern = rf"^({name}) +[\d.]+ +[\d.]+ +[\d.]+ +([\d.]+)$"
+    pattern = rf"^({name}) +[\d.]+ +[\d.]+ +[\d.]+ +([\d.]+) +[\d.]+ +[\d.]+$"  # ..., pipeline/this, cpu s, cpu ratio
     rows = re.findall(pattern, report, re.MULTILINE)
     assert [name for name, _ in rows] == [
         "pipeline (upload + worker x1, batch 2)", "raw encode+add per document", "raw encode+add one sorted stream"]

@@ -61,7 +61,7 @@ class SlowParser(FakeParser):
         return super().parse(data, filename)
 
 
-def batch_rag(vectors=None, failures: int = 0, slow: bool = False):
+def batch_rag(vectors=None, failures: int = 0, slow: bool = False, stream_chunks: int = 512):
     """The unit domain with model batches of 32 (one embedding call holds every chunk of FILES), a
     recording embedder behind both backends and, if ``slow``, the SlowParser."""
     rag = build(vectors=vectors)
@@ -71,6 +71,7 @@ def batch_rag(vectors=None, failures: int = 0, slow: bool = False):
     rag.ingestion = IngestionService(
         collections=rag.collection_service, documents=rag.documents, blobs=rag.blobs, vectors=rag.vectors,
         keywords=rag.keywords, parser=rag.parser, chunker=rag.chunker, clock=rag.clock, embed_batch_size=32,
+        stream_chunks=stream_chunks,
     )
     rag.job_service = JobService(queue=rag.jobs, ingestion=rag.ingestion, clock=rag.clock, lease_seconds=30)
     return rag
@@ -175,6 +176,16 @@ def test_a_job_cancelled_in_a_batch_ends_alone_and_leaves_nothing_behind():
     assert (doc.status, doc.error_code, rag.vectors.count(store_id, doc.id)) == ("failed", "job_cancelled", 0)
     assert keyword_chunks(rag, store_id) == sorted([f"{b.document.id}:{i}" for i in range(3)] + [f"{c.document.id}:0"])
     assert [rag.documents.get(x.document.id).status for x in (b, c)] == ["ready", "ready"]
+
+
+def test_a_batch_is_embedded_in_streams_of_about_stream_chunks_and_each_stream_ends_ready_first():
+    rag = batch_rag(slow=True, stream_chunks=4)  # "a" (2 chunks) + "b" (3) close the first stream
+    a, b, c = upload(rag)
+    seen_when_parsing = []
+    rag.parser.after = lambda: seen_when_parsing.append([rag.documents.get(x.document.id).status for x in (a, b)])
+    assert [j.status for j in rag.job_service.run_batch("w1", 3)] == ["succeeded"] * 3
+    assert [len(texts) for texts in rag.embedder.texts] == [5, 1]
+    assert seen_when_parsing[-1] == ["ready", "ready"]  # before "c" was parsed
 
 
 def test_leases_are_renewed_while_the_other_documents_of_the_batch_are_parsed():

@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     max_attempts: int = 3
     worker_poll_seconds: float = 0.5
     # jobs a worker leases and runs together, their chunks embedded as one length-sorted stream; 1 = one at a time
-    worker_batch_documents: Annotated[int, Field(ge=1)] = 16
+    worker_batch_documents: Annotated[int, Field(ge=1)] = 64
     stuck_after_seconds: float = 600.0  # a queued/processing document unchanged this long without a job is lost
     reconcile_seconds: float = 60.0  # how often each worker re-queues documents whose jobs were lost
     host: str = "127.0.0.1"

@@ -43,10 +43,14 @@ class IngestionService:
         chunker: Chunker,
         clock: Clock,
         embed_batch_size: int = 32,
+        stream_chunks: int = 512,
         metadata: MetadataExtractor | None = None,
         search_cache: SearchCache | None = None,
     ) -> None:
         """``embed_batch_size``: texts per embedding call and chunks per vector upsert (and progress step);
+        ``stream_chunks``: a batch's documents are embedded in streams that close once they hold this
+        many chunks (a document of many chunks fills model batches alone; the cap bounds how long a
+        document waits for the others of its batch and the vectors held in memory);
         ``metadata``: the extractor of the metadata stage, run for collections with ``extract_metadata``;
         ``search_cache``: its collection generation is bumped when a document becomes ready."""
         self._collections = collections
@@ -58,6 +62,7 @@ class IngestionService:
         self._chunker = chunker
         self._clock = clock
         self._stream = EmbeddingStream(vectors, embed_batch_size)
+        self._stream_chunks = stream_chunks
         self._metadata = metadata
         self._search_cache = SearchResults(search_cache)
 
@@ -79,24 +84,30 @@ class IngestionService:
         document or the exception ``process`` would have raised for it (each cleaned up the same way).
 
         Each document is prepared on its own (load, pinned model, ``processing``, parse, chunk,
-        metadata). Then the chunks of every prepared document whose collection pins the same embedder
-        are embedded as one stream, longest first, ``embed_batch_size`` per call (one model batch of
+        metadata) until the prepared ones hold ``stream_chunks`` chunks (or all are prepared). Then the
+        chunks of every prepared document whose collection pins the same embedder are embedded as one
+        stream, longest first, ``embed_batch_size`` per call (one model batch of
         similar lengths); a document's vectors are upserted once it has ``embed_batch_size`` of them or
         all, together with those of the other documents of its store collection (EmbeddingStream). A
         failed call ends every document of its stream with its error (Unavailable: each job retries).
-        Last, each document is keyword-indexed and registered. Every task's ``keep_alive`` runs after
-        each document step and each call.
+        Then each document is keyword-indexed and registered, and the next documents are prepared.
+        Every task's ``keep_alive`` runs after each document step and each call.
         """
         batch = Batch(tasks, self._clean_up)
-        for run in batch.runs:
-            batch.step(run, self._prepare)
-            batch.keep_alive()
-        for group in by_embedder(batch.runs):
-            self._stream.run(batch, group)
-        for run in batch.runs:
-            if run.in_flight:
-                batch.step(run, self._register)
+        waiting = list(batch.runs)
+        while waiting:
+            prepared: list[DocumentRun] = []
+            while waiting and sum(len(run.chunks) for run in prepared) < self._stream_chunks:
+                run = waiting.pop(0)
+                batch.step(run, self._prepare)
                 batch.keep_alive()
+                prepared.append(run)
+            for group in by_embedder(prepared):
+                self._stream.run(batch, group)
+            for run in prepared:
+                if run.in_flight:
+                    batch.step(run, self._register)
+                    batch.keep_alive()
         return batch.outcomes()
 
     def reset(self, document_id: str) -> Document:
