@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(BIN)/ragcore migrate
-	$(BIN)/ragcore ingest docs --collection demo --create
+	$(BIN)/ragcore ingest README.md docs/*.md --collection demo --create  # the docs, not their JSON figures
 	$(BIN)/ragcore search "How does a retried ingestion job avoid duplicate vectors?" --collection demo --top-k 3
 
 serve: install
