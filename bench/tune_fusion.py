@@ -7,20 +7,20 @@ memoised (same query -> same runs), so a grid point costs only the fusion and th
     .venv/bin/python bench/tune_fusion.py --data-dir /tmp/ragcore-eval/c254o32 [--json results.json]
 """
 
-import argparse
 import json
+import sys
 from pathlib import Path
 
 from dependency_injector import providers
 
-from ragcore.app.bootstrap import bootstrap
-from ragcore.app.container import embedder_provider
-from ragcore.app.evaluation import beir, ingest, runs
-from ragcore.app.settings import Settings
-from ragcore.domain.fusion import Fusion
-from ragcore.domain.search import SearchService
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import train_split  # noqa: E402  (bench/ is not a package)
 
-SCIFACT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "scifact"
+from ragcore.app.container import embedder_provider  # noqa: E402
+from ragcore.app.evaluation import ingest, runs  # noqa: E402
+from ragcore.domain.fusion import Fusion  # noqa: E402
+from ragcore.domain.search import SearchService  # noqa: E402
+
 KS = [5, 10, 20, 30, 45, 60, 80, 100, 150]
 DENSE_WEIGHTS = [0.5, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0]  # keyword weight 1: only the ratio matters
 
@@ -45,17 +45,8 @@ class Memo:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--qrels", type=Path, default=SCIFACT / "qrels_train.tsv")
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    if "test" in args.qrels.name:
-        raise SystemExit("tune on the train split only")
-    container = bootstrap(Settings(data_dir=args.data_dir), log_level="WARNING")
-    qrels = beir.read_qrels(args.qrels)
-    queries = [q for q in beir.read_queries(SCIFACT / "queries.jsonl") if q.id in qrels]
-    ids = ingest.beir_ids(container, beir.read_corpus(SCIFACT / "corpus.jsonl"))
+    args = train_split.parser(__doc__.splitlines()[0]).parse_args()
+    container, qrels, queries, ids = train_split.load(args)
     stores, services = container.stores, container.services
     embedder = embedder_provider(container.compute, services.collections().get(ingest.COLLECTION).embedding_backend)
     embedder.override(providers.Object(Memo(embedder(), "embed_query")))  # the eval collection's backend
@@ -69,10 +60,7 @@ def main() -> None:
                                       advance=lambda: None)
             results.append({"k": k, "dense_weight": weight, "keyword_weight": 1.0, **runs.measure(qrels, run)})
             print(json.dumps(results[-1]), flush=True)
-    best = max(results, key=lambda r: (r["nDCG@10"], r["Recall@100"]))
-    print("best on train:", json.dumps(best))
-    if args.json:
-        args.json.write_text(json.dumps({"queries": len(queries), "grid": results, "best": best}, indent=1))
+    train_split.report(results, len(queries), args.json)
 
 
 if __name__ == "__main__":
