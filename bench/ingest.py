@@ -6,9 +6,12 @@ their jobs with an in-process worker (JobService.run_batch, ``--worker-batch`` j
 thread, like ``ragcore worker``).
 Then, on exactly the chunk texts the pipeline stored, the raw ceiling: ``SentenceTransformer.encode``
 (same batch size, normalised) + ``collection.add`` into a bare Chroma collection, once per document
-(as a worker batch of 1 calls the model) and once as one length-sorted stream over all documents.
-Prints docs/s, chunks/s, truncated chunks and the pipeline/raw ratios. ``--worker-batch 1,16`` runs
-the pipeline once per value (fresh data dir each), so batch sizes are compared in one session.
+(as a worker batch of 1 calls the model) and once as one length-sorted stream over all documents. With
+``RAGCORE_EMBEDDING_BACKEND=onnx|onnx-int8`` the same two raw rows follow for that backend's model
+(the adapter's ``embed_documents``: tokenize, ONNX session, mean pooling, normalise), so the pipeline's
+overhead is also measured against its own model. Prints docs/s, chunks/s, truncated chunks and the
+pipeline/raw ratios. ``--worker-batch 1,16`` runs the pipeline once per value (fresh data dir each), so
+batch sizes are compared in one session.
 
     .venv/bin/python bench/ingest.py [--docs 5183] [--batch-size 32] [--worker-batch 16|1,16,...] [--corpus PATH]
 """
@@ -85,19 +88,18 @@ def work(services, threads: int, worker_batch: int) -> None:
         thread.join()
 
 
-def run_raw(chroma_dir: Path, model, texts: list[list[str]], batch_size: int, stream: bool) -> tuple[float, float]:
-    """Wall and CPU seconds of encode + add of ``texts``: per document, or all documents in one encode call
-    (sentence-transformers sorts each call's texts by length)."""
+def run_raw(chroma_dir: Path, encode, texts: list[list[str]], stream: bool, name: str) -> tuple[float, float]:
+    """Wall and CPU seconds of ``encode`` + add of ``texts`` into a new Chroma collection ``name``: per
+    document, or all documents in one encode call (both encoders sort each call's texts by length)."""
     import chromadb
 
     client = chromadb.PersistentClient(str(chroma_dir))
-    collection = client.create_collection(f"raw{int(stream)}", configuration={"hnsw": {"space": "cosine"}},
-                                          embedding_function=None)
+    collection = client.create_collection(name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
     groups = [[t for doc in texts for t in doc]] if stream else texts
     timer = Timer()
     n = 0
     for group in groups:
-        vectors = model.encode(group, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+        vectors = encode(group)
         for start in range(0, len(group), 5000):  # below Chroma's max batch size
             ids = [str(n + i) for i in range(start, min(start + 5000, len(group)))]
             collection.add(ids=ids, embeddings=vectors[start : start + 5000], documents=group[start : start + 5000])
@@ -126,12 +128,11 @@ def report(docs: int, chunks: int, times: list[tuple[str, tuple[float, float]]],
     for name, (wall, cpu) in times:
         lines.append(f"{name:{width}}{wall:>10.2f}{docs / wall:>10.2f}{chunks / wall:>10.2f}"
                      f"{first_wall / wall:>15.2f}{cpu:>10.2f}{first_cpu / cpu:>11.2f}")
-    raw = dict(times)
+    raws = [(name.removeprefix("raw "), wall, cpu) for name, (wall, cpu) in times if name.startswith("raw ")]
     for name, (wall, cpu) in times:
         if name.startswith("pipeline"):
-            overheads = [f"{wall / raw[r][0] - 1:+.1%} {label} (cpu {cpu / raw[r][1] - 1:+.1%})" for r, label in
-                         (("raw encode+add per document", "per document"),
-                          ("raw encode+add one sorted stream", "one sorted stream"))]
+            overheads = [f"{wall / raw_wall - 1:+.1%} vs {label} (cpu {cpu / raw_cpu - 1:+.1%})"
+                         for label, raw_wall, raw_cpu in raws]
             lines.append(f"pipeline overhead over raw encode+add on the same chunks {name.removeprefix('pipeline ')}: "
                          + ", ".join(overheads))
     return "\n".join(lines)
@@ -155,12 +156,19 @@ def main(argv: list[str] | None = None) -> str:
             seconds, texts, container = run_pipeline(
                 Path(tmp) / f"data{n}", records, args.batch_size, args.threads, worker_batch
             )
-            times.append((f"pipeline (upload + worker x{args.threads}, batch {worker_batch})", seconds))
+            times.append((f"pipeline (upload + worker x{args.threads}, batch {worker_batch}, "
+                          f"{container.settings.embedding_backend})", seconds))
             embedder = container.compute.embedder()
         model = getattr(embedder, "_inner", embedder)._load()  # the same SentenceTransformer instance, already warm
-        times.append(("raw encode+add per document", run_raw(Path(tmp) / "raw", model, texts, args.batch_size, False)))
-        times.append(("raw encode+add one sorted stream",
-                      run_raw(Path(tmp) / "raw", model, texts, args.batch_size, True)))
+        encoders = {"torch fp32": lambda group: model.encode(group, batch_size=args.batch_size,
+                                                              normalize_embeddings=True, show_progress_bar=False)}
+        backend = container.settings.embedding_backend
+        if backend != "torch":  # the pipeline's own model, already warm: the adapter without the service
+            encoders[backend] = container.compute.embedders().get(backend).embed_documents
+        for n, (label, encode) in enumerate(encoders.items()):
+            for stream, shape in ((False, "per document"), (True, "one sorted stream")):
+                times.append((f"raw {label} encode+add {shape}",
+                              run_raw(Path(tmp) / "raw", encode, texts, stream, f"raw{n}{int(stream)}")))
         cut = truncated(embedder, texts)
     command = " ".join(["python bench/ingest.py", *(sys.argv[1:] if argv is None else argv)])
     text = report(len(records), sum(map(len, texts)), times, cut, command)

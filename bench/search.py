@@ -6,7 +6,10 @@ SentenceTransformer.encode itself — + Chroma query, top_k 10), then starts ``r
 on a free loopback port and sends
 ``POST /api/v1/search`` (top_k 10, ``--mode``) from 1, 8 and 32 concurrent clients, each request a
 distinct SciFact claim; then one claim repeated (served from the search cache when
-``--cache`` is memory or redis). Prints p50/p95/p99 (ms), throughput (queries/s) and HTTP/raw ratios.
+``--cache`` is memory or redis), and ``GET /health`` as the floor of one round trip. Each client is one
+kept-alive ``http.client`` connection (the standard library's; httpx costs ~0.6 ms more per request on
+the client side, which is not the service's latency). Prints p50/p95/p99 (ms), throughput (queries/s)
+and HTTP/raw ratios.
 
     .venv/bin/python bench/search.py [--docs 5183] [--queries 200] [--mode dense] [--cache memory] \
         [--embedding-backend torch|onnx|onnx-int8]
@@ -14,18 +17,18 @@ distinct SciFact claim; then one claim repeated (served from the search cache wh
 
 import argparse
 import datetime
+import http.client
 import json
 import os
 import platform
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from unittest.mock import patch
-
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import COLLECTION, CORPUS, run_pipeline  # noqa: E402  (bench/ is not a package)
@@ -61,23 +64,41 @@ def raw_latencies(container, queries: list[str]) -> list[float]:
     return out
 
 
-def http_latencies(url: str, queries: list[str], clients: int, mode: str) -> tuple[list[float], float]:
-    """(seconds per request, wall seconds) of ``queries`` sent by ``clients`` concurrent clients."""
-    pool = [httpx.Client(base_url=url, timeout=60) for _ in range(clients)]
+def request(connection: http.client.HTTPConnection, method: str, path: str, body: dict | None = None) -> None:
+    """One request on a kept-alive connection; raises SystemExit unless it answers 200."""
+    payload = None if body is None else json.dumps(body)
+    connection.request(method, path, payload, {"content-type": "application/json"} if body is not None else {})
+    response = connection.getresponse()
+    content = response.read()
+    if response.status != 200:
+        raise SystemExit(f"{method} {path} answered {response.status}: {content[:300]!r}")
+
+
+def http_latencies(url: str, queries: list[str | None], clients: int, mode: str) -> tuple[list[float], float]:
+    """(seconds per request, wall seconds) of ``queries`` sent by ``clients`` concurrent clients, each a
+    thread with its own connection (``queries`` None items: ``GET /health`` instead of a search)."""
+    host, port = url.removeprefix("http://").split(":")
+    local = threading.local()
+    opened: list[http.client.HTTPConnection] = []
 
     def one(i: int) -> float:
+        if not hasattr(local, "connection"):
+            local.connection = http.client.HTTPConnection(host, int(port), timeout=60)
+            opened.append(local.connection)
         body = {"query": queries[i], "collection": COLLECTION, "top_k": 10, "mode": mode}
         started = time.perf_counter()
-        response = pool[i % clients].post("/api/v1/search", json=body)
-        response.raise_for_status()
+        if queries[i] is None:
+            request(local.connection, "GET", "/health")
+        else:
+            request(local.connection, "POST", "/api/v1/search", body)
         return time.perf_counter() - started
 
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as executor:
         times = list(executor.map(one, range(len(queries))))
     wall = time.perf_counter() - started
-    for client in pool:
-        client.close()
+    for connection in opened:
+        connection.close()
     return times, wall
 
 
@@ -91,6 +112,7 @@ def measure(url: str, claims: list[str], count: int, mode: str) -> dict[str, tup
     repeated = [claims[0]] * count
     http_latencies(url, repeated[:1], 1, mode)
     rows["HTTP, 1 client, repeated query"] = http_latencies(url, repeated, 1, mode)
+    rows["HTTP, 1 client, GET /health"] = http_latencies(url, [None] * count, 1, mode)
     return rows
 
 

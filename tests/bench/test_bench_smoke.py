@@ -31,11 +31,12 @@ def test_ingest_benchmark_prints_pipeline_to_raw_ratios() -> None:
     corpus = shared_path("scifact", "corpus.jsonl")
     report = _load("ingest").main(["--docs", "3", "--worker-batch", "2", "--corpus", str(corpus)])
     assert "3 documents" in report and "truncated chunks 0" in report
-    name = r"pipeline \(upload \+ worker x1, batch 2\)|raw encode\+add [a-z ]+?"
+    name = r"pipeline \(upload \+ worker x1, batch 2, torch\)|raw torch fp32 encode\+add [a-z ]+?"
     pattern = rf"^({name}) +[\d.]+ +[\d.]+ +[\d.]+ +([\d.]+) +[\d.]+ +[\d.]+$"  # ..., pipeline/this, cpu s, cpu ratio
     rows = re.findall(pattern, report, re.MULTILINE)
     assert [name for name, _ in rows] == [
-        "pipeline (upload + worker x1, batch 2)", "raw encode+add per document", "raw encode+add one sorted stream"]
+        "pipeline (upload + worker x1, batch 2, torch)", "raw torch fp32 encode+add per document",
+        "raw torch fp32 encode+add one sorted stream"]
     assert all(float(ratio) > 0 for _, ratio in rows)
     assert "pipeline overhead over raw encode+add" in report
 
@@ -43,10 +44,10 @@ def test_ingest_benchmark_prints_pipeline_to_raw_ratios() -> None:
 def test_search_benchmark_prints_percentiles_per_concurrency() -> None:
     corpus = shared_path("scifact", "corpus.jsonl")
     report = _load("search").main(["--docs", "3", "--queries", "3", "--cache", "memory", "--corpus", str(corpus)])
-    names = re.findall(r"^(raw encode \+ Chroma query|HTTP, [\w ,]+?) +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+$",
+    names = re.findall(r"^(raw encode \+ Chroma query|HTTP, [\w ,/]+?) +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+$",
                        report, re.MULTILINE)
     assert names == ["raw encode + Chroma query", "HTTP, 1 client", "HTTP, 8 clients", "HTTP, 32 clients",
-                     "HTTP, 1 client, repeated query"]
+                     "HTTP, 1 client, repeated query", "HTTP, 1 client, GET /health"]
 
 
 def test_scaling_benchmark_prints_one_row_per_size() -> None:

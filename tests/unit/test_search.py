@@ -2,6 +2,7 @@ import msgspec
 import pytest
 
 from ragcore.domain.errors import Conflict, Invalid, NotFound
+from ragcore.domain.search import OVERFETCH
 
 
 @pytest.fixture
@@ -58,3 +59,33 @@ def test_chunks_of_documents_not_ready_are_never_returned(indexed):
     indexed.vectors.upsert(store_id, chunks, indexed.embedder.embed_documents([c.text for c in chunks]))
     names = [h.chunk.filename for h in indexed.search_service.search("docs", "apples and pears again", 5)]
     assert names == ["fruit.txt", "cars.txt"]
+
+
+def _processing_documents(rag, count: int, text: bytes) -> None:
+    """``count`` documents whose chunks are in both indexes while their status is still ``processing``."""
+    rag.document_service.upload("docs", [(f"busy{n}.txt", text + b" %d" % n) for n in range(count)])
+    store_id = rag.collection_service.get("docs").store_id
+    for n in range(count):
+        doc = rag.documents.get(rag.jobs.lease(f"w{n}", 30).document_id)
+        rag.documents.update(msgspec.structs.replace(doc, status="processing"))
+        chunks = rag.chunker.chunk(rag.parser.parse(text, doc.filename), document_id=doc.id, filename=doc.filename)
+        rag.vectors.upsert(store_id, chunks, rag.embedder.embed_documents([c.text for c in chunks]))
+        rag.keywords.index(store_id, chunks)
+
+
+@pytest.mark.parametrize("mode", ["dense", "keyword"])
+def test_search_deepens_past_chunks_of_documents_not_ready(indexed, mode):
+    """20 processing documents outrank the ready ones: the first ask (top_k + OVERFETCH = 7 hits) holds
+    none of these, so the store is asked again, deeper, and both ready documents come back."""
+    _processing_documents(indexed, 20, b"apples and pears again")
+    hits = indexed.search_service.search("docs", "apples and pears again", 2, mode=mode)
+    expected = ["fruit.txt", "cars.txt"] if mode == "dense" else ["fruit.txt"]  # cars.txt shares no term
+    assert [h.chunk.filename for h in hits] == expected
+
+
+def test_search_asks_the_store_once_for_top_k_plus_overfetch_when_all_are_ready(indexed, monkeypatch):
+    depths = []
+    query = indexed.vectors.query
+    monkeypatch.setattr(indexed.vectors, "query", lambda *a: depths.append(a[2]) or query(*a))
+    indexed.search_service.search("docs", "apples and pears", 2, mode="dense")
+    assert depths == [2 + OVERFETCH]

@@ -4,7 +4,7 @@ Modes: "dense" (embedding nearest neighbours, score = cosine similarity), "keywo
 BM25) and "hybrid" (both runs fused by weighted reciprocal rank fusion, score = RRF score).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, get_args
 
 import msgspec
@@ -21,6 +21,11 @@ SearchMode = Literal["dense", "keyword", "hybrid"]
 SEARCH_MODES: tuple[str, ...] = get_args(SearchMode)
 MAX_TOP_K = 100
 MAX_QUERY_CHARS = 4000
+# Dense and keyword runs ask for top_k + OVERFETCH hits, then 4x as many while chunks of documents that
+# are not ready (processing, being deleted) push ready ones out, up to MAX_DEPTH hits. Every hit a store
+# returns costs: Chroma took 2.2 ms for 30 hits vs 1.2 ms for 10 (2026-11-30).
+OVERFETCH = 5
+MAX_DEPTH = 1000
 
 
 class SearchService:
@@ -89,22 +94,29 @@ class SearchService:
         allowed = None if predicate is None else self._matching(collection, predicate)
         if allowed is not None and not allowed:
             return []
-        # Over-fetch: chunks of documents still processing (or being deleted) are filtered out.
-        depth = top_k * 2 + 10 if mode != "hybrid" else max(top_k * 2 + 10, self._fusion.candidates)
-        dense = self._dense(collection, query, depth, allowed) if mode != "keyword" else []
-        keyword = self._keywords.query(collection.store_id, query, depth, allowed) if mode != "dense" else []
-        ready = self._ready_documents([*dense, *keyword])
-        dense, keyword = _ready(dense, ready), _ready(keyword, ready)
-        if mode == "hybrid":
-            runs = [(dense, self._fusion.dense_weight), (keyword, self._fusion.keyword_weight)]
-            return reciprocal_rank_fusion(runs, self._fusion.k)[:top_k]
-        return (dense if mode == "dense" else keyword)[:top_k]
-
-    def _dense(
-        self, collection: Collection, query: str, depth: int, allowed: frozenset[str] | None
-    ) -> list[SearchHit]:
+        store_id = collection.store_id
+        if mode == "keyword":
+            return self._ready_top(lambda depth: self._keywords.query(store_id, query, depth, allowed), top_k)
         embedding = self._collections.embedder(collection).embed_query(query)  # its pinned backend
-        return self._vectors.query(collection.store_id, embedding, depth, allowed)
+        if mode == "dense":
+            return self._ready_top(lambda depth: self._vectors.query(store_id, embedding, depth, allowed), top_k)
+        depth = max(top_k * 2 + 10, self._fusion.candidates)  # fusion needs its candidates from both runs
+        dense_hits = self._vectors.query(store_id, embedding, depth, allowed)
+        keyword_hits = self._keywords.query(store_id, query, depth, allowed)
+        ready = self._ready_documents([*dense_hits, *keyword_hits])
+        runs = [(_ready(dense_hits, ready), self._fusion.dense_weight),
+                (_ready(keyword_hits, ready), self._fusion.keyword_weight)]
+        return reciprocal_rank_fusion(runs, self._fusion.k)[:top_k]
+
+    def _ready_top(self, run: Callable[[int], list[SearchHit]], top_k: int) -> list[SearchHit]:
+        """The first ``top_k`` hits of ready documents among ``run(depth)``'s, deepening while needed."""
+        depth = top_k + OVERFETCH
+        while True:
+            hits = run(depth)
+            ready = _ready(hits, self._ready_documents(hits))
+            if len(ready) >= top_k or len(hits) < depth or depth >= MAX_DEPTH:
+                return ready[:top_k]
+            depth = min(depth * 4, MAX_DEPTH)
 
     def _matching(self, collection: Collection, predicate: Predicate) -> frozenset[str]:
         """Ids of the collection's ready documents that match the filter."""

@@ -6,7 +6,7 @@ import msgspec
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 
-from ragcore.adapters.sql.engine import transaction
+from ragcore.adapters.sql.engine import read, transaction
 from ragcore.adapters.sql.schema import CollectionRow
 from ragcore.domain.errors import Conflict
 from ragcore.domain.models import Collection
@@ -21,7 +21,11 @@ def _to_row(collection: Collection) -> CollectionRow:
     return CollectionRow(**msgspec.structs.asdict(collection), name_key=name_key(collection.name))
 
 
+_TABLE = CollectionRow.__table__
+
+
 def _to_model(row: CollectionRow) -> Collection:
+    """A Collection of an ORM row or a Core row of the table (same attribute names)."""
     return Collection(**{field: getattr(row, field) for field in Collection.__struct_fields__})
 
 
@@ -44,14 +48,13 @@ class SqlCollectionCatalog:
             raise Conflict(message, code="collection_exists") from exc
 
     def get(self, collection_id: str) -> Collection | None:
-        with transaction(self._engine) as session:
-            row = session.get(CollectionRow, collection_id)
+        with read(self._engine) as connection:
+            row = connection.execute(select(_TABLE).where(_TABLE.c.id == collection_id)).one_or_none()
             return None if row is None else _to_model(row)
 
     def get_by_name(self, name: str) -> Collection | None:
-        query = select(CollectionRow).where(CollectionRow.name_key == name_key(name))
-        with transaction(self._engine) as session:
-            row = session.scalars(query).one_or_none()
+        with read(self._engine) as connection:
+            row = connection.execute(select(_TABLE).where(_TABLE.c.name_key == name_key(name))).one_or_none()
             return None if row is None else _to_model(row)
 
     def list(self) -> list[Collection]:

@@ -6,7 +6,7 @@ import msgspec
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ragcore.adapters.sql.engine import transaction
+from ragcore.adapters.sql.engine import read, transaction
 from ragcore.adapters.sql.retry import retry_conflicts
 from ragcore.adapters.sql.schema import DocumentRow
 from ragcore.domain.errors import Conflict, NotFound
@@ -15,9 +15,11 @@ from ragcore.domain.models import Document, DocumentMetadata, DocumentStatus
 # Ids per IN (...) query, well below every backend's bound-parameter limit.
 _ID_BATCH = 500
 _NO_SYNC = {"synchronize_session": False}
+_TABLE = DocumentRow.__table__
 
 
 def _to_model(row: DocumentRow) -> Document:
+    """A Document of an ORM row or a Core row of the table (same attribute names)."""
     fields = {field: getattr(row, field) for field in Document.__struct_fields__}
     fields["user_metadata"] = fields["user_metadata"] or {}
     if fields["extracted"] is not None:
@@ -69,17 +71,17 @@ class SqlDocumentRepository:
             raise _duplicate(documents[0] if len(documents) == 1 else None) from exc
 
     def get(self, document_id: str) -> Document | None:
-        with transaction(self._engine) as session:
-            row = session.get(DocumentRow, document_id)
+        with read(self._engine) as connection:
+            row = connection.execute(select(_TABLE).where(_TABLE.c.id == document_id)).one_or_none()
             return None if row is None else _to_model(row)
 
     def get_many(self, document_ids: Sequence[str]) -> dict[str, Document]:
         ids = list(dict.fromkeys(document_ids))
         found: dict[str, Document] = {}
-        with transaction(self._engine) as session:
+        with read(self._engine) as connection:
             for start in range(0, len(ids), _ID_BATCH):
-                query = select(DocumentRow).where(DocumentRow.id.in_(ids[start : start + _ID_BATCH]))
-                found.update((row.id, _to_model(row)) for row in session.scalars(query))
+                query = select(_TABLE).where(_TABLE.c.id.in_(ids[start : start + _ID_BATCH]))
+                found.update((row.id, _to_model(row)) for row in connection.execute(query))
         return found
 
     def find_by_sha256(self, collection_id: str, sha256: str) -> Document | None:
