@@ -12,8 +12,8 @@ from ragcore.app.http.app import create_app
 from ragcore.app.settings import Settings
 
 
-def make_container(data_dir: Path, embedder, parser):
-    container = bootstrap(Settings(data_dir=data_dir), log_level="WARNING")
+def make_container(data_dir: Path, embedder, parser, **settings):
+    container = bootstrap(Settings(data_dir=data_dir, **settings), log_level="WARNING")
     container.compute.embedder.override(providers.Object(embedder))  # one loaded model per session
     container.compute.parser.override(providers.Object(parser))
     return container

@@ -3,8 +3,10 @@
 import json
 
 import pytest
+from litestar.testing import TestClient
 
-from tests.http.conftest import run_jobs
+from ragcore.app.http.app import create_app
+from tests.http.conftest import make_container, run_jobs
 
 DOCS = [
     ("ducks.md", b"# Ducks\n\nMallards are dabbling ducks found worldwide.\n", {"team": "birds", "year": 2021}),
@@ -96,3 +98,39 @@ def test_invalid_upload_metadata_is_422_and_stores_nothing(client, metadata, det
     r = _upload(client, "a.md", b"# A\n\ntext\n", metadata)
     assert (r.status_code, r.json()["code"], r.json()["detail"]) == (422, "invalid_metadata", detail)
     assert client.get("/api/v1/documents", params={"collection": "docs"}).json() == []
+
+
+@pytest.fixture
+def cached_client(tmp_path, embedder, parser):
+    """The app with the in-process search cache on SQLite: repeated searches are looked up on the event loop."""
+    container = make_container(tmp_path / "data", embedder, parser, search_cache="memory")
+    assert container.settings.local_search_cache
+    with TestClient(app=create_app(container, run_worker=False)) as client:
+        client.container = container
+        assert client.post("/api/v1/collections", json={"name": "docs"}).status_code == 201
+        for name, data, metadata in DOCS:
+            assert _upload(client, name, data, metadata).status_code == 202
+        assert run_jobs(client) == 3
+        yield client
+
+
+def test_a_repeated_search_is_answered_from_the_cache_and_still_drops_deleted_documents(cached_client, monkeypatch):
+    body = {"collection": "docs", "query": "mallards are dabbling ducks", "top_k": 2, "mode": "dense"}
+    first = cached_client.post("/api/v1/search", json=body).json()
+    assert [h["filename"] for h in first["hits"]] == ["ducks.md", "geese.md"]
+    service = cached_client.container.services.search()
+    searches = []
+    monkeypatch.setattr(service, "search", lambda *a, **k: searches.append(a))  # a full search would fail now
+    assert cached_client.post("/api/v1/search", json=body).json() == first
+    assert searches == []
+    params = {"q": "mallards are dabbling ducks", "collection": "docs", "top_k": 2, "mode": "dense"}
+    assert cached_client.get("/api/v1/search", params=params).json()["hits"] == first["hits"]
+    cached_client.container.stores.documents().remove(first["hits"][0]["document_id"])  # gone, no cache bump
+    assert [h["filename"] for h in cached_client.post("/api/v1/search", json=body).json()["hits"]] == ["geese.md"]
+
+
+def test_the_cached_path_answers_errors_with_problem_bodies(cached_client):
+    missing = cached_client.post("/api/v1/search", json={"collection": "nope", "query": "ducks"})
+    assert (missing.status_code, missing.json()["code"]) == (404, "collection_not_found")
+    bad = cached_client.post("/api/v1/search", json={"collection": "docs", "query": "ducks", "top_k": 0})
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_top_k")

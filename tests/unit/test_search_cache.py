@@ -3,7 +3,8 @@ invalidate it, a deleted document never comes back, and an unreachable cache nev
 
 import pytest
 
-from ragcore.domain.errors import Unavailable
+from ragcore.app.settings import Settings
+from ragcore.domain.errors import Invalid, NotFound, Unavailable
 from ragcore.domain.search_cache import search_key
 from tests.unit.conftest import build
 
@@ -110,3 +111,37 @@ def test_keys_name_collection_and_generation_and_differ_by_parameter():
     assert key not in others and len(others) == 4
     same = search_key("c1", 3, "q", 5, "dense", {"b": 2, "a": 1})
     assert search_key("c1", 3, "q", 5, "dense", {"a": 1, "b": 2}) == same
+
+
+def test_cached_answers_only_from_the_cache_and_never_runs_a_search(cached):
+    assert cached.search_service.cached("docs", "apples and pears", 2) is None  # a miss runs nothing
+    assert cached.cache.results == {}
+    hits = cached.search_service.search("docs", "apples and pears", 2)
+    assert cached.search_service.cached("docs", "apples and pears", 2) == hits
+    fruit = next(d for d in cached.document_service.list() if d.filename == "fruit.txt")
+    cached.documents.remove(fruit.id)  # deleted elsewhere, no bump: the registry check drops it
+    assert [h.chunk.filename for h in cached.search_service.cached("docs", "apples and pears", 2)] == ["cars.txt"]
+
+
+def test_cached_validates_like_search_and_without_a_cache_is_always_a_miss(cached):
+    with pytest.raises(NotFound) as err:
+        cached.search_service.cached("nope", "apples", 2)
+    assert err.value.code == "collection_not_found"
+    with pytest.raises(Invalid) as err:
+        cached.search_service.cached("docs", "apples", 0)
+    assert err.value.code == "invalid_top_k"
+    rag = build()
+    rag.collection_service.create("docs")
+    assert rag.search_service.cached("docs", "apples", 2) is None
+
+
+@pytest.mark.parametrize(("settings", "local"), [
+    ({"search_cache": "memory"}, True),  # the single-box default stores: SQLite + in-process cache
+    ({"search_cache": "memory", "catalog": "memory", "registry": "memory"}, True),
+    ({"search_cache": "none"}, False),
+    ({"search_cache": "redis"}, False),
+    ({"search_cache": "memory", "registry": "redis"}, False),
+    ({"search_cache": "memory", "database_url": "postgresql://localhost/test"}, False),
+])
+def test_a_search_cache_is_local_only_when_no_lookup_crosses_the_network(tmp_path, settings, local):
+    assert Settings(data_dir=tmp_path, **settings).local_search_cache is local

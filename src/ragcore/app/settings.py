@@ -119,6 +119,16 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{(self.data_dir / 'ragcore.db').resolve()}"
 
     @property
+    def local_search_cache(self) -> bool:
+        """Whether a cached search touches no network: the in-process cache, and catalog and registry in
+        memory or in a SQLite file (the single-box default). The API then tries the cache on its event
+        loop (~0.5 ms of reads), saving the thread hand-off (~0.5 ms); with a network store in the way it
+        never blocks the loop."""
+        stores = (self.catalog, self.registry)
+        sqlite = self.sql_url.startswith("sqlite")
+        return self.search_cache == "memory" and all(s == "memory" or (s == "sql" and sqlite) for s in stores)
+
+    @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 

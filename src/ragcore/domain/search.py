@@ -73,12 +73,7 @@ class SearchService:
         search may be served from the cache; its hits are re-checked against the registry, so a deleted
         document never comes back.
         """
-        mode = self._default_mode if mode is None else _check_mode(mode)
-        if not query.strip() or len(query) > MAX_QUERY_CHARS:
-            raise Invalid(f"query must be 1-{MAX_QUERY_CHARS} characters, not blank", code="invalid_query")
-        if not 1 <= top_k <= MAX_TOP_K:
-            raise Invalid(f"top_k must be between 1 and {MAX_TOP_K}", code="invalid_top_k")
-        predicate = None if filters is None else compile_filter(filters)
+        mode, predicate = self._checked(query, top_k, mode, filters)
         collection = self._collections.get(collection_name)
         key = self._cache.key(collection.id, query, top_k, mode, filters)
         cached = self._cache.get(key)
@@ -87,6 +82,37 @@ class SearchService:
         hits = self._run(collection, query, top_k, mode, predicate)
         self._cache.put(key, hits)
         return hits
+
+    def cached(
+        self,
+        collection_name: str,
+        query: str,
+        top_k: int = 5,
+        *,
+        mode: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> list[SearchHit] | None:
+        """The hits ``search`` would return when they are cached (re-checked against the registry), else
+        None: no cache, or a miss. Reads only the cache, the catalog and the registry (never the model or
+        the vector store), so a caller may try it before handing a search to a thread. Raises as ``search``.
+        """
+        if not self._cache.enabled:
+            return None
+        mode, _ = self._checked(query, top_k, mode, filters)
+        collection = self._collections.get(collection_name)
+        cached = self._cache.get(self._cache.key(collection.id, query, top_k, mode, filters))
+        return None if cached is None else _ready(cached, self._ready_documents(cached))
+
+    def _checked(
+        self, query: str, top_k: int, mode: str | None, filters: Mapping[str, Any] | None
+    ) -> tuple[str, Predicate | None]:
+        """(mode, compiled filter) of a valid request; raises the Invalid errors ``search`` lists."""
+        mode = self._default_mode if mode is None else _check_mode(mode)
+        if not query.strip() or len(query) > MAX_QUERY_CHARS:
+            raise Invalid(f"query must be 1-{MAX_QUERY_CHARS} characters, not blank", code="invalid_query")
+        if not 1 <= top_k <= MAX_TOP_K:
+            raise Invalid(f"top_k must be between 1 and {MAX_TOP_K}", code="invalid_top_k")
+        return mode, None if filters is None else compile_filter(filters)
 
     def _run(
         self, collection: Collection, query: str, top_k: int, mode: str, predicate: Predicate | None

@@ -58,7 +58,7 @@ def create_app(container: Container | None = None, *, run_worker: bool = True) -
                        AnswerController],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
-        state=State({"container": container}),
+        state=State({"container": container, "local_search_cache": settings.local_search_cache}),
         on_startup=[start_worker],
         on_shutdown=[stop_worker],
         openapi_config=OpenAPIConfig(title="ragcore", version="0.1.0", path="/schema"),

@@ -26,6 +26,10 @@ def _search(state: State) -> SearchService:
     return state.container.services.search()
 
 
+def _local_search_cache(state: State) -> bool:
+    return state.local_search_cache  # read once by create_app (Settings.sql_url resolves a path)
+
+
 def _answers(state: State) -> AnswerService:
     return state.container.services.answers()
 
@@ -35,5 +39,6 @@ DEPENDENCIES = {
     "documents": Provide(_documents, sync_to_thread=False),
     "jobs": Provide(_jobs, sync_to_thread=False),
     "search_service": Provide(_search, sync_to_thread=False),
+    "local_search_cache": Provide(_local_search_cache, sync_to_thread=False),
     "answers": Provide(_answers, sync_to_thread=False),
 }

@@ -3,6 +3,7 @@
 from typing import Annotated, Any
 
 from litestar import Controller, get, post
+from litestar.concurrency import sync_to_thread
 from litestar.params import Parameter
 
 from ragcore.app.http.schemas.search import SearchHitOut, SearchRequest, SearchResponse, decode_filters
@@ -13,27 +14,35 @@ class SearchController(Controller):
     path = "/api/v1/search"
     tags = ["search"]
 
-    @post("/", status_code=200, sync_to_thread=True)
-    def search_post(self, data: SearchRequest, search_service: SearchService) -> SearchResponse:
+    @post("/", status_code=200)
+    async def search_post(
+        self, data: SearchRequest, search_service: SearchService, local_search_cache: bool
+    ) -> SearchResponse:
         """Top hits of ``query`` in ``collection``; 422 "invalid_mode" / "invalid_filter" names the bad value."""
-        return _search(search_service, data.query, data.collection, data.top_k, data.mode, data.filters)
+        return await _search(search_service, local_search_cache, data.query, data.collection, data.top_k, data.mode,
+                             data.filters)
 
-    @get("/", sync_to_thread=True)
-    def search_get(
+    @get("/")
+    async def search_get(
         self,
         search_service: SearchService,
+        local_search_cache: bool,
         q: str,
         collection: str,
         top_k: Annotated[int, Parameter(query="top_k")] = 5,
         mode: str | None = None,
         filters: Annotated[str | None, Parameter(description="a metadata filter as JSON")] = None,
     ) -> SearchResponse:
-        return _search(search_service, q, collection, top_k, mode, decode_filters(filters))
+        return await _search(search_service, local_search_cache, q, collection, top_k, mode, decode_filters(filters))
 
 
-def _search(
-    service: SearchService, query: str, collection: str, top_k: int, mode: str | None, filters: Any
+async def _search(
+    service: SearchService, local_cache: bool, query: str, collection: str, top_k: int, mode: str | None, filters: Any
 ) -> SearchResponse:
-    hits = service.search(collection, query, top_k, mode=mode, filters=filters)
+    """A search in a worker thread (the model and the stores block); with a local cache (Settings.local_search_cache)
+    a repeated search is first looked up on the event loop, as the thread hand-off costs more than the lookup."""
+    hits = service.cached(collection, query, top_k, mode=mode, filters=filters) if local_cache else None
+    if hits is None:
+        hits = await sync_to_thread(service.search, collection, query, top_k, mode=mode, filters=filters)
     return SearchResponse(query=query, collection=collection, top_k=top_k, mode=mode or service.default_mode,
                           hits=[SearchHitOut.of(h) for h in hits])
