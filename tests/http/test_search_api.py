@@ -119,10 +119,10 @@ def test_a_repeated_search_is_answered_from_the_cache_and_still_drops_deleted_do
     first = cached_client.post("/api/v1/search", json=body).json()
     assert [h["filename"] for h in first["hits"]] == ["ducks.md", "geese.md"]
     service = cached_client.container.services.search()
-    searches = []
-    monkeypatch.setattr(service, "search", lambda *a, **k: searches.append(a))  # a full search would fail now
+    misses = []
+    monkeypatch.setattr(service, "complete", lambda found: misses.append(found))  # a miss would fail now
     assert cached_client.post("/api/v1/search", json=body).json() == first
-    assert searches == []
+    assert misses == []
     params = {"q": "mallards are dabbling ducks", "collection": "docs", "top_k": 2, "mode": "dense"}
     assert cached_client.get("/api/v1/search", params=params).json()["hits"] == first["hits"]
     cached_client.container.stores.documents().remove(first["hits"][0]["document_id"])  # gone, no cache bump

@@ -113,26 +113,29 @@ def test_keys_name_collection_and_generation_and_differ_by_parameter():
     assert search_key("c1", 3, "q", 5, "dense", {"a": 1, "b": 2}) == same
 
 
-def test_cached_answers_only_from_the_cache_and_never_runs_a_search(cached):
-    assert cached.search_service.cached("docs", "apples and pears", 2) is None  # a miss runs nothing
-    assert cached.cache.results == {}
-    hits = cached.search_service.search("docs", "apples and pears", 2)
-    assert cached.search_service.cached("docs", "apples and pears", 2) == hits
+def test_lookup_answers_only_from_the_cache_and_complete_runs_a_miss(cached, monkeypatch):
+    service = cached.search_service
+    found = service.lookup("docs", "apples and pears", 2)
+    assert found.hits is None and cached.cache.results == {}  # a miss runs nothing
+    hits = service.complete(found)
+    assert [h.chunk.filename for h in hits] == ["fruit.txt", "cars.txt"]
+    monkeypatch.setattr(cached.vectors, "query", None)  # a hit never reaches the vector store
+    assert service.lookup("docs", "apples and pears", 2).hits == hits
     fruit = next(d for d in cached.document_service.list() if d.filename == "fruit.txt")
     cached.documents.remove(fruit.id)  # deleted elsewhere, no bump: the registry check drops it
-    assert [h.chunk.filename for h in cached.search_service.cached("docs", "apples and pears", 2)] == ["cars.txt"]
+    assert [h.chunk.filename for h in service.lookup("docs", "apples and pears", 2).hits] == ["cars.txt"]
 
 
-def test_cached_validates_like_search_and_without_a_cache_is_always_a_miss(cached):
+def test_lookup_checks_like_search_and_without_a_cache_always_misses(cached):
     with pytest.raises(NotFound) as err:
-        cached.search_service.cached("nope", "apples", 2)
+        cached.search_service.lookup("nope", "apples", 2)
     assert err.value.code == "collection_not_found"
     with pytest.raises(Invalid) as err:
-        cached.search_service.cached("docs", "apples", 0)
+        cached.search_service.lookup("docs", "apples", 0)
     assert err.value.code == "invalid_top_k"
     rag = build()
     rag.collection_service.create("docs")
-    assert rag.search_service.cached("docs", "apples", 2) is None
+    assert rag.search_service.lookup("docs", "apples", 2).hits is None
 
 
 @pytest.mark.parametrize(("settings", "local"), [

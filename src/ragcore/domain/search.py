@@ -5,6 +5,7 @@ BM25) and "hybrid" (both runs fused by weighted reciprocal rank fusion, score = 
 """
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 import msgspec
@@ -26,6 +27,19 @@ MAX_QUERY_CHARS = 4000
 # returns costs: Chroma took 2.2 ms for 30 hits vs 1.2 ms for 10 (2026-11-30).
 OVERFETCH = 5
 MAX_DEPTH = 1000
+
+
+@dataclass(frozen=True)
+class SearchLookup:
+    """A checked search request, its collection, cache key and cached hits (None: a miss or no cache)."""
+
+    collection: Collection
+    query: str
+    top_k: int
+    mode: str
+    predicate: Predicate | None
+    key: str | None
+    hits: list[SearchHit] | None
 
 
 class SearchService:
@@ -73,17 +87,10 @@ class SearchService:
         search may be served from the cache; its hits are re-checked against the registry, so a deleted
         document never comes back.
         """
-        mode, predicate = self._checked(query, top_k, mode, filters)
-        collection = self._collections.get(collection_name)
-        key = self._cache.key(collection.id, query, top_k, mode, filters)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return _ready(cached, self._ready_documents(cached))
-        hits = self._run(collection, query, top_k, mode, predicate)
-        self._cache.put(key, hits)
-        return hits
+        found = self.lookup(collection_name, query, top_k, mode=mode, filters=filters)
+        return found.hits if found.hits is not None else self.complete(found)
 
-    def cached(
+    def lookup(
         self,
         collection_name: str,
         query: str,
@@ -91,17 +98,23 @@ class SearchService:
         *,
         mode: str | None = None,
         filters: Mapping[str, Any] | None = None,
-    ) -> list[SearchHit] | None:
-        """The hits ``search`` would return when they are cached (re-checked against the registry), else
-        None: no cache, or a miss. Reads only the cache, the catalog and the registry (never the model or
-        the vector store), so a caller may try it before handing a search to a thread. Raises as ``search``.
-        """
-        if not self._cache.enabled:
-            return None
-        mode, _ = self._checked(query, top_k, mode, filters)
+    ) -> SearchLookup:
+        """``search``'s first half: the request checked, its collection found and its cached hits, if any
+        (re-checked against the registry). Reads only the catalog, the cache and the registry, never the
+        model or the vector store, so a caller may look up on an event loop and ``complete`` a miss in a
+        thread. Raises as ``search``."""
+        mode, predicate = self._checked(query, top_k, mode, filters)
         collection = self._collections.get(collection_name)
-        cached = self._cache.get(self._cache.key(collection.id, query, top_k, mode, filters))
-        return None if cached is None else _ready(cached, self._ready_documents(cached))
+        key = self._cache.key(collection.id, query, top_k, mode, filters)
+        cached = self._cache.get(key)
+        hits = None if cached is None else _ready(cached, self._ready_documents(cached))
+        return SearchLookup(collection, query, top_k, mode, predicate, key, hits)
+
+    def complete(self, found: SearchLookup) -> list[SearchHit]:
+        """``search``'s second half for a lookup that missed the cache: run it and cache its hits."""
+        hits = self._run(found.collection, found.query, found.top_k, found.mode, found.predicate)
+        self._cache.put(found.key, hits)
+        return hits
 
     def _checked(
         self, query: str, top_k: int, mode: str | None, filters: Mapping[str, Any] | None

@@ -32,11 +32,6 @@ class SearchResults:
     def __init__(self, cache: SearchCache | None) -> None:
         self._cache = cache
 
-    @property
-    def enabled(self) -> bool:
-        """Whether there is a cache at all (it may still be unreachable)."""
-        return self._cache is not None
-
     def key(
         self, collection_id: str, query: str, top_k: int, mode: str, filters: Mapping[str, Any] | None
     ) -> str | None:

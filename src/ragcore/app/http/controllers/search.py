@@ -39,10 +39,14 @@ class SearchController(Controller):
 async def _search(
     service: SearchService, local_cache: bool, query: str, collection: str, top_k: int, mode: str | None, filters: Any
 ) -> SearchResponse:
-    """A search in a worker thread (the model and the stores block); with a local cache (Settings.local_search_cache)
-    a repeated search is first looked up on the event loop, as the thread hand-off costs more than the lookup."""
-    hits = service.cached(collection, query, top_k, mode=mode, filters=filters) if local_cache else None
-    if hits is None:
+    """A search in a worker thread (the model and the stores block). With a local cache
+    (Settings.local_search_cache) the lookup runs on the event loop: a hit skips the thread hand-off,
+    which costs more than the lookup, and a miss completes in the thread."""
+    if not local_cache:
         hits = await sync_to_thread(service.search, collection, query, top_k, mode=mode, filters=filters)
+    elif (found := service.lookup(collection, query, top_k, mode=mode, filters=filters)).hits is not None:
+        hits = found.hits
+    else:
+        hits = await sync_to_thread(service.complete, found)
     return SearchResponse(query=query, collection=collection, top_k=top_k, mode=mode or service.default_mode,
                           hits=[SearchHitOut.of(h) for h in hits])
