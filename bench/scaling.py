@@ -3,7 +3,7 @@
 The store part is synthetic: random L2-normalised 384-dimensional vectors with short chunk texts,
 written through ChromaVectorStore (embedded, cosine HNSW) in batches of 5,000 into one collection
 that grows to each size in turn; each size is then queried ``--queries`` times with random unit
-vectors through ``ChromaVectorStore.query`` (top_k 30: SearchService's over-fetch for top 10).
+vectors through ``ChromaVectorStore.query`` (top_k 15: SearchService's first ask for top 10, top_k + OVERFETCH).
 Query encoding is not included (it does not depend on the store size; see bench/search.py).
 
     .venv/bin/python bench/scaling.py [--sizes 10000,100000,300000] [--queries 200]
@@ -23,8 +23,10 @@ import numpy as np
 
 from ragcore.adapters.chroma import ChromaVectorStore
 from ragcore.domain.models import Chunk
+from ragcore.domain.search import OVERFETCH
 
 DIMENSION = 384
+DEPTH = 10 + OVERFETCH  # what SearchService first asks the store for a top-10 dense search
 BATCH = 5000
 STORE_ID = "rc_scaling"
 
@@ -51,7 +53,7 @@ def latencies(store: ChromaVectorStore, rng: np.random.Generator, queries: int) 
     out = []
     for n, vector in enumerate(unit_vectors(rng, queries + 3).tolist()):
         started = time.perf_counter()
-        store.query(STORE_ID, vector, 30)
+        store.query(STORE_ID, vector, DEPTH)
         if n >= 3:
             out.append(time.perf_counter() - started)
     return out
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> str:
     lines = [
         f"ragcore store scaling benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
         f"{os.cpu_count()} CPU cores, Python {platform.python_version()}", f"command: {command}",
-        f"synthetic {DIMENSION}-dim unit vectors, embedded Chroma (cosine HNSW), top 30 per query, "
+        f"synthetic {DIMENSION}-dim unit vectors, embedded Chroma (cosine HNSW), top {DEPTH} per query, "
         f"load average at the end {os.getloadavg()[0]:.2f}",
         f"{'chunks':>10}{'p50 ms':>10}{'p95 ms':>10}{'insert s':>10}",
         *(f"{size:>10,}{p50:>10.2f}{p95:>10.2f}{insert:>10.1f}" for size, p50, p95, insert in rows),
