@@ -41,6 +41,20 @@ def test_ingest_benchmark_prints_pipeline_to_raw_ratios() -> None:
     assert "pipeline overhead over raw encode+add" in report
 
 
+def test_ingest_benchmark_adds_raw_rows_for_the_pipelines_own_backend(onnx_cache_dir, monkeypatch) -> None:
+    monkeypatch.setenv("RAGCORE_EMBEDDING_BACKEND", "onnx-int8")
+    monkeypatch.setenv("RAGCORE_MODEL_CACHE_DIR", str(onnx_cache_dir))
+    corpus = shared_path("scifact", "corpus.jsonl")
+    report = _load("ingest").main(["--docs", "3", "--worker-batch", "2", "--corpus", str(corpus)])
+    rows = re.findall(r"^(pipeline \(.*?\)|raw [\w-]+(?: fp32)? encode\+add [a-z ]+?) +[\d.]+ ", report, re.MULTILINE)
+    assert rows == ["pipeline (upload + worker x1, batch 2, onnx-int8)", "raw torch fp32 encode+add per document",
+                    "raw torch fp32 encode+add one sorted stream", "raw onnx-int8 encode+add per document",
+                    "raw onnx-int8 encode+add one sorted stream"]
+    overheads = re.findall(r"([+-][\d.]+)% vs (onnx-int8 encode\+add [a-z ]+) \(cpu", report)
+    assert [name for _, name in overheads] == ["onnx-int8 encode+add per document",
+                                               "onnx-int8 encode+add one sorted stream"]
+
+
 def test_search_benchmark_prints_percentiles_per_concurrency() -> None:
     corpus = shared_path("scifact", "corpus.jsonl")
     report = _load("search").main(["--docs", "3", "--queries", "3", "--cache", "memory", "--corpus", str(corpus)])
