@@ -6,6 +6,7 @@ import pytest
 from litestar.testing import TestClient
 
 from ragcore.app.http.app import create_app
+from ragcore.app.settings import Settings
 from tests.http.conftest import make_container, run_jobs
 
 DOCS = [
@@ -134,3 +135,16 @@ def test_the_cached_path_answers_errors_with_problem_bodies(cached_client):
     assert (missing.status_code, missing.json()["code"]) == (404, "collection_not_found")
     bad = cached_client.post("/api/v1/search", json={"collection": "docs", "query": "ducks", "top_k": 0})
     assert (bad.status_code, bad.json()["code"]) == (422, "invalid_top_k")
+
+
+@pytest.mark.parametrize(("settings", "local"), [
+    ({"search_cache": "memory"}, True),  # the single-box default stores: SQLite + in-process cache
+    ({"search_cache": "memory", "catalog": "memory", "registry": "memory"}, True),
+    ({"search_cache": "none"}, False),
+    ({"search_cache": "redis"}, False),
+    ({"search_cache": "memory", "registry": "redis"}, False),
+    ({"search_cache": "memory", "database_url": "postgresql://localhost/test"}, False),
+])
+def test_a_search_cache_is_local_only_when_no_lookup_crosses_the_network(tmp_path, settings, local):
+    defaults = {"data_dir": tmp_path, "database_url": None, "catalog": "sql", "registry": "sql"}  # not the env's
+    assert Settings(**(defaults | settings)).local_search_cache is local

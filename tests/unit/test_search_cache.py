@@ -3,7 +3,6 @@ invalidate it, a deleted document never comes back, and an unreachable cache nev
 
 import pytest
 
-from ragcore.app.settings import Settings
 from ragcore.domain.errors import Invalid, NotFound, Unavailable
 from ragcore.domain.search_cache import search_key
 from tests.unit.conftest import build
@@ -136,15 +135,3 @@ def test_lookup_checks_like_search_and_without_a_cache_always_misses(cached):
     rag = build()
     rag.collection_service.create("docs")
     assert rag.search_service.lookup("docs", "apples", 2).hits is None
-
-
-@pytest.mark.parametrize(("settings", "local"), [
-    ({"search_cache": "memory"}, True),  # the single-box default stores: SQLite + in-process cache
-    ({"search_cache": "memory", "catalog": "memory", "registry": "memory"}, True),
-    ({"search_cache": "none"}, False),
-    ({"search_cache": "redis"}, False),
-    ({"search_cache": "memory", "registry": "redis"}, False),
-    ({"search_cache": "memory", "database_url": "postgresql://localhost/test"}, False),
-])
-def test_a_search_cache_is_local_only_when_no_lookup_crosses_the_network(tmp_path, settings, local):
-    assert Settings(data_dir=tmp_path, **settings).local_search_cache is local
