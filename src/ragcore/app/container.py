@@ -88,6 +88,18 @@ class Stores(containers.DeclarativeContainer):
     )
 
 
+def _onnx_embedder(config: providers.Configuration, client: providers.Provider, backend: str) -> providers.Selector:
+    """The embedder of an ONNX backend ("onnx" or "onnx-int8"): in-process, or the compute service's."""
+    return providers.Selector(
+        config.compute,
+        local=providers.ThreadSafeSingleton(  # thread-safe: the model is exported once
+            make_onnx_embedder, quantized=backend == "onnx-int8", batch_size=config.embed_batch_size,
+            cache_dir=config.model_cache_path,
+        ),
+        remote=providers.Singleton(HttpEmbedder, client, backend=backend),
+    )
+
+
 class Compute(containers.DeclarativeContainer):
     """In-process adapters (``compute=local``) or clients of the compute service (``remote``)."""
 
@@ -101,20 +113,8 @@ class Compute(containers.DeclarativeContainer):
         local=providers.Singleton(SentenceTransformerEmbedder, batch_size=config.embed_batch_size),
         remote=providers.Singleton(HttpEmbedder, client),
     )
-    onnx_embedder = providers.Selector(
-        config.compute,
-        local=providers.ThreadSafeSingleton(  # thread-safe: the model is exported once
-            make_onnx_embedder, quantized=False, batch_size=config.embed_batch_size, cache_dir=config.model_cache_path
-        ),
-        remote=providers.Singleton(HttpEmbedder, client, backend="onnx"),
-    )
-    onnx_int8_embedder = providers.Selector(
-        config.compute,
-        local=providers.ThreadSafeSingleton(
-            make_onnx_embedder, quantized=True, batch_size=config.embed_batch_size, cache_dir=config.model_cache_path
-        ),
-        remote=providers.Singleton(HttpEmbedder, client, backend="onnx-int8"),
-    )
+    onnx_embedder = _onnx_embedder(config, client, "onnx")
+    onnx_int8_embedder = _onnx_embedder(config, client, "onnx-int8")
     embedders = providers.Singleton(  # every backend, each built when a collection first needs it
         LazyEmbedderRegistry,
         providers.Dict({"torch": embedder.provider, "onnx": onnx_embedder.provider,
