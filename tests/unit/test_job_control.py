@@ -9,6 +9,7 @@ from ragcore.domain.jobs import JobService
 from ragcore.domain.models import Job
 from tests.unit.conftest import build
 from tests.unit.fakes import FlakyVectorStore, HookedVectorStore, RecordingJobQueue
+from tests.unit.test_keyword_consistency import keyword_chunks
 
 THREE_CHUNKS = b"alpha\n\nbeta\n\ngamma"  # batch size 2: two upserts, progress 76 after the first
 
@@ -19,9 +20,10 @@ def _setup(rag, data: bytes, filename: str = "a.txt", priority: int = 0):
     return accepted, rag.collection_service.get("docs").store_id
 
 
-def _recorded(rag) -> tuple[RecordingJobQueue, JobService]:
+def _recorded(rag, progress_seconds: float = 1.0) -> tuple[RecordingJobQueue, JobService]:
     queue = RecordingJobQueue(rag.jobs)
-    return queue, JobService(queue=queue, ingestion=rag.ingestion, clock=rag.clock, lease_seconds=30)
+    return queue, JobService(queue=queue, ingestion=rag.ingestion, clock=rag.clock, lease_seconds=30,
+                             progress_seconds=progress_seconds)
 
 
 def test_cancel_of_a_queued_job_fails_its_document_and_it_is_never_run(rag):
@@ -37,11 +39,15 @@ def test_cancel_of_a_queued_job_fails_its_document_and_it_is_never_run(rag):
     assert rag.job_service.run_next("w1") is None
 
 
-def test_cancel_of_a_running_job_stops_it_at_its_next_progress_step():
+@pytest.mark.parametrize(("progress_seconds", "saves", "progress"), [
+    (0.0, [("w1", 5, "saved"), ("w1", 30, "saved"), ("w1", 76, "JobCancelled")], 30),  # every step written
+    (1.0, [("w1", 95, "JobCancelled")], 0),  # no time passes: only the write before "ready" notices it
+])
+def test_cancel_of_a_running_job_stops_it_at_its_next_written_progress_step(progress_seconds, saves, progress):
     rag = build(vectors=HookedVectorStore(MemoryVectorStore()))
     accepted, store_id = _setup(rag, THREE_CHUNKS)
     doc_id, job_id = accepted.document.id, accepted.job.id
-    queue, service = _recorded(rag)
+    queue, service = _recorded(rag, progress_seconds)
     written: list[int] = []
 
     def cancel_mid_ingestion() -> None:
@@ -51,17 +57,34 @@ def test_cancel_of_a_running_job_stops_it_at_its_next_progress_step():
     rag.vectors.hook = cancel_mid_ingestion
     job = service.run_next("w1")
     assert written == [2]
-    assert queue.saves == [("w1", 5, "saved"), ("w1", 30, "saved"), ("w1", 76, "JobCancelled")]
+    assert queue.saves == saves
     assert job == rag.jobs.get(job_id)
-    assert (job.status, job.stage, job.progress, job.attempts) == ("cancelled", "cancelled", 30, 1)
+    assert (job.status, job.stage, job.progress, job.attempts) == ("cancelled", "cancelled", progress, 1)
     assert job.lease_owner is None
     assert rag.vectors.count(store_id) == 0
+    assert keyword_chunks(rag, store_id) == []
     doc = rag.document_service.get(doc_id)
     assert (doc.status, doc.error_code, doc.chunk_count) == ("failed", "job_cancelled", 0)
     assert rag.blobs.exists(doc.blob_key)  # kept for a retry
     rag.clock.advance(3600)
     assert service.run_next("w2") is None
     assert rag.jobs.get(job_id).status == "cancelled"
+
+
+def test_progress_steps_are_written_once_progress_seconds_have_passed():
+    rag = build()
+    _setup(rag, THREE_CHUNKS)
+    queue, service = _recorded(rag, progress_seconds=1.0)
+    rag.parser.parse = _ticking(rag.parser.parse, rag.clock)  # each parse takes 1 s of the clock
+    assert service.run_next("w1").status == "succeeded"
+    assert queue.saves == [("w1", 30, "saved"), ("w1", 95, "saved"), ("w1", 100, "saved")]
+
+
+def _ticking(parse, clock):
+    def parse_for_a_second(data, filename):
+        clock.advance(1)
+        return parse(data, filename)
+    return parse_for_a_second
 
 
 def test_cancel_of_an_ended_or_unknown_job_is_refused(rag):
@@ -148,7 +171,7 @@ def test_stalled_worker_loses_its_lease_and_leaves_the_new_owners_vectors():
     (w2_job,) = finished_by_w2
     assert (w2_job.status, w2_job.attempts) == ("succeeded", 2)
     w1_saves = [s for s in queue.saves if s[0] == "w1"]
-    assert w1_saves == [("w1", 5, "saved"), ("w1", 30, "saved"), ("w1", 76, "LeaseLost")]
+    assert w1_saves == [("w1", 76, "LeaseLost")]  # no time passed before the stall: steps 5 and 30 not written
     assert queue.saves[-1] == ("w1", 76, "LeaseLost")
     assert job == w2_job == rag.jobs.get(accepted.job.id)
     assert rag.vectors.count(store_id, accepted.document.id) == 3

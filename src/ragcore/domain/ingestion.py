@@ -160,6 +160,7 @@ class IngestionService:
         assert document is not None and collection is not None  # set by _prepare
         self._keywords.index(collection.store_id, run.chunks)
         run.task.progress(95, "registering")
+        run.task.checkpoint()  # the last chance to notice a cancellation or a lost lease
         run.outcome = self._set(
             document, status="ready", chunk_count=len(run.chunks), page_count=run.page_count, blob_key=None,
             error_code=None, error_message=None, extracted=run.extracted or document.extracted,

@@ -18,14 +18,17 @@ def _nothing() -> None:
 class IngestionTask:
     """One document to ingest, with the callbacks of the job that holds it.
 
-    ``progress(percent, stage)`` reports a step and renews the job's lease; ``keep_alive()`` renews
-    the lease only when that is due, so it may be called often (between the documents of a batch).
-    Both may raise LeaseLost or JobCancelled; either ends this document's part of the batch only.
+    ``progress(percent, stage)`` reports a step (the job runner writes it, renewing the lease, when
+    that is due); ``keep_alive()`` renews the lease only when that is due, so it may be called often
+    (between the documents of a batch); ``checkpoint()`` writes the step and renews the lease now
+    (called before the document is marked ready, so a cancelled job's document never becomes ready).
+    Each may raise LeaseLost or JobCancelled; either ends this document's part of the batch only.
     """
 
     document_id: str
     progress: ProgressCallback
     keep_alive: Callable[[], None] = _nothing
+    checkpoint: Callable[[], None] = _nothing
 
 
 @dataclass(eq=False)

@@ -26,13 +26,18 @@ class JobService:
         lease_seconds: float = 60.0,
         backoff_seconds: float = 2.0,
         backoff_cap_seconds: float = 300.0,
+        progress_seconds: float = 1.0,
     ) -> None:
+        """``progress_seconds``: a running job's progress steps are written (each write renews its
+        lease and notices a cancellation or a lost lease) at most this often, and always right
+        before its document is marked ready; each write is one fenced store round trip."""
         self._queue = queue
         self._ingestion = ingestion
         self._clock = clock
         self._lease_seconds = lease_seconds
         self._backoff = backoff_seconds
         self._backoff_cap = backoff_cap_seconds
+        self._progress_every = timedelta(seconds=progress_seconds)
 
     def get(self, job_id: str) -> Job:
         """Raises NotFound(code="job_not_found")."""
@@ -44,7 +49,8 @@ class JobService:
     def cancel(self, job_id: str) -> Job:
         """Cancel a queued or running job; its document ends ``failed`` with code "job_cancelled".
 
-        A running job stops at its next progress step. Raises NotFound, Conflict "job_finished".
+        A running job stops at its next written progress step (within ``progress_seconds``, and
+        before its document becomes ready). Raises NotFound, Conflict "job_finished".
         """
         job = self.get(job_id)
         if job.status in FINISHED_JOB_STATUSES:
@@ -104,14 +110,14 @@ class JobService:
         """
         runners = []
         while len(runners) < max_jobs and (job := self._queue.lease(worker_id, self._lease_seconds)) is not None:
-            runners.append(_Run(self._queue, self._clock, self._lease_seconds, job, worker_id))
+            runners.append(_Run(self._queue, self._clock, self._lease_seconds, self._progress_every, job, worker_id))
         lost = [r for r in runners if r.job.attempts > r.job.max_attempts]  # earlier holders died mid-job
         live = [r for r in runners if r not in lost]
         ended: dict[str, Job] = {}
         errors: list[Exception] = []
         for runner in lost:
             _save(ended, errors, runner, self._abandoned)
-        tasks = [IngestionTask(r.job.document_id, r.progress, r.keep_alive) for r in live]
+        tasks = [IngestionTask(r.job.document_id, r.progress, r.keep_alive, r.checkpoint) for r in live]
         for runner, outcome in zip(live, self._ingestion.process_many(tasks) if tasks else [], strict=True):
             _save(ended, errors, runner, partial(self._end, outcome=outcome))
         if errors:
@@ -151,24 +157,35 @@ class JobService:
 class _Run:
     """One leased job as a worker sees it: every save is fenced by the worker's lease."""
 
-    def __init__(self, queue: JobQueue, clock: Clock, lease_seconds: float, job: Job, worker_id: str) -> None:
+    def __init__(
+        self, queue: JobQueue, clock: Clock, lease_seconds: float, progress_every: timedelta, job: Job, worker_id: str
+    ) -> None:
         self._queue = queue
         self._clock = clock
         self._lease_seconds = lease_seconds
+        self._progress_every = progress_every
         self.job = job
         self._worker_id = worker_id
-        self._renewed = clock.now()
+        self._written = clock.now()  # the lease was just written
 
     def progress(self, percent: int, stage: str) -> None:
-        self._renewed = self._clock.now()
-        expires = self._renewed + timedelta(seconds=self._lease_seconds)
-        self.save(progress=percent, stage=stage, lease_expires_at=expires)
+        """Record a step; it is written once ``progress_every`` has passed since the last write (a
+        step costs a store round trip, and a batch takes several per document)."""
+        self.job = msgspec.structs.replace(self.job, progress=percent, stage=stage)
+        if self._clock.now() - self._written >= self._progress_every:
+            self.checkpoint()
 
     def keep_alive(self) -> None:
-        """Renew the lease once a third of it has passed since the last renewal (a cheap heartbeat for
+        """Renew the lease once a third of it has passed since the last write (a cheap heartbeat for
         a job waiting while the other documents of its batch are worked on)."""
-        if self._clock.now() - self._renewed >= timedelta(seconds=self._lease_seconds / 3):
-            self.progress(self.job.progress, self.job.stage)
+        if self._clock.now() - self._written >= timedelta(seconds=self._lease_seconds / 3):
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Write the current step and renew the lease now; raises LeaseLost or JobCancelled if the job
+        is no longer this worker's."""
+        self._written = self._clock.now()
+        self.save(lease_expires_at=self._written + timedelta(seconds=self._lease_seconds))
 
     def fail(self, code: str, message: str) -> Job:
         return self.save(status="failed", stage="failed", error_code=code, error_message=message)
