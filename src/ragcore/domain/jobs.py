@@ -92,8 +92,8 @@ class JobService:
 
         Permanent failures end the job ``failed`` at once; transient ones re-queue it after an
         exponential backoff (``backoff_seconds`` * 2^(attempt-1), capped) until ``max_attempts``.
-        Each progress step renews the lease (the heartbeat); if the lease was lost or the job was
-        cancelled meanwhile, the worker stops and leaves the job to its new owner.
+        Each written progress step renews the lease (the heartbeat); if the lease was lost or the job
+        was cancelled meanwhile, the worker stops and leaves the job to its new owner.
         """
         jobs = self.run_batch(worker_id, 1)
         return jobs[0] if jobs else None
