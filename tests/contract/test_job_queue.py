@@ -63,6 +63,33 @@ def test_lease_takes_the_earliest_available_first(jobs: JobQueue, clock: FakeClo
     assert [jobs.lease("w", 60).id, jobs.lease("w", 60).id] == ["earlier", "later"]
 
 
+def test_lease_many_takes_up_to_limit_in_lease_order(jobs: JobQueue, clock: FakeClock) -> None:
+    jobs.enqueue(make(clock, "late", seconds=-1))
+    jobs.enqueue(make(clock, "early", seconds=-3, attempts=1))
+    jobs.enqueue(make(clock, "urgent", seconds=-2, priority=5))
+    jobs.enqueue(make(clock, "later", seconds=-0.5))
+    jobs.enqueue(make(clock, "future", seconds=30))
+    leased = jobs.lease_many("w1", 60, 3)
+    assert [(j.id, j.status, j.attempts, j.lease_owner) for j in leased] == [
+        ("urgent", "running", 1, "w1"), ("early", "running", 2, "w1"), ("late", "running", 1, "w1")]
+    assert {j.lease_expires_at for j in leased} == {clock.now() + timedelta(seconds=60)}
+    assert [jobs.get(j.id) for j in leased] == leased
+    assert [j.id for j in jobs.lease_many("w2", 60, 3)] == ["later"]  # "future" is not due yet
+    assert jobs.lease_many("w3", 60, 3) == []
+
+
+def test_lease_many_takes_expired_leases_and_never_cancelled_or_live_ones(jobs: JobQueue, clock: FakeClock) -> None:
+    for i, job_id in enumerate(["expired", "live", "cancelled"]):
+        jobs.enqueue(make(clock, job_id, seconds=i - 10))
+    assert [j.id for j in jobs.lease_many("w1", 30, 2)] == ["expired", "live"]
+    jobs.update(msgspec.structs.replace(jobs.get("cancelled"), status="cancelled"))
+    clock.advance(20)
+    jobs.save(msgspec.structs.replace(jobs.get("live"), lease_expires_at=clock.now() + timedelta(seconds=30)), "w1")
+    clock.advance(15)  # "expired" ran out 5 s ago; "live" was renewed
+    (again,) = jobs.lease_many("w2", 30, 5)
+    assert (again.id, again.lease_owner, again.attempts) == ("expired", "w2", 2)
+
+
 def test_job_not_yet_available_is_not_leased(jobs: JobQueue, clock: FakeClock) -> None:
     jobs.enqueue(make(clock, "j1", available_at=clock.now() + timedelta(seconds=30)))
     assert jobs.lease("w1", 60) is None
@@ -128,7 +155,17 @@ def test_remove_for_document_deletes_only_its_jobs(jobs: JobQueue, clock: FakeCl
     assert jobs.latest_for_document("d1") is None
 
 
-def _lease_concurrently(jobs: JobQueue, clock: FakeClock, job_count: int = 40, worker_count: int = 8) -> None:
+def _take(jobs: JobQueue, worker: str, batch: int) -> list[Job]:
+    """``lease`` (batch 1) or ``lease_many``."""
+    if batch > 1:
+        return jobs.lease_many(worker, 600, batch)
+    job = jobs.lease(worker, 600)
+    return [] if job is None else [job]
+
+
+def _lease_concurrently(
+    jobs: JobQueue, clock: FakeClock, job_count: int = 40, worker_count: int = 8, batch: int = 1
+) -> None:
     for i in range(job_count):
         jobs.enqueue(make(clock, f"j{i:02d}", seconds=-i))
     start = threading.Barrier(worker_count)
@@ -138,8 +175,8 @@ def _lease_concurrently(jobs: JobQueue, clock: FakeClock, job_count: int = 40, w
     def work(worker: str) -> None:
         start.wait()
         try:
-            while (job := jobs.lease(worker, 600)) is not None:
-                leased[worker].append(job.id)
+            while taken := _take(jobs, worker, batch):
+                leased[worker] += [job.id for job in taken]
         except Exception as exc:  # a worker must never see a deadlock or serialization failure
             errors.append(exc)
 
@@ -155,13 +192,17 @@ def _lease_concurrently(jobs: JobQueue, clock: FakeClock, job_count: int = 40, w
     assert all(jobs.get(i).lease_owner == w for w, ids in leased.items() for i in ids)
 
 
-def test_concurrent_leases_hand_out_each_job_once(jobs: JobQueue, clock: FakeClock) -> None:
-    _lease_concurrently(jobs, clock)
+@pytest.mark.parametrize("batch", [1, 3])
+def test_concurrent_leases_hand_out_each_job_once(jobs: JobQueue, clock: FakeClock, batch: int) -> None:
+    _lease_concurrently(jobs, clock, batch=batch)
 
 
-def test_concurrent_leases_under_serializable_isolation(serializable_sql_jobs: JobQueue, clock: FakeClock) -> None:
+@pytest.mark.parametrize("batch", [1, 3])
+def test_concurrent_leases_under_serializable_isolation(
+    serializable_sql_jobs: JobQueue, clock: FakeClock, batch: int
+) -> None:
     """Deadlocks and serialization failures are retried inside the adapter, never seen by a worker."""
-    _lease_concurrently(serializable_sql_jobs, clock)
+    _lease_concurrently(serializable_sql_jobs, clock, batch=batch)
 
 
 def _progress(job: Job, clock: FakeClock, percent: int) -> Job:

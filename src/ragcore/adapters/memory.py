@@ -173,6 +173,12 @@ class MemoryJobQueue:
             self._rows[job.id] = leased
             return leased
 
+    def lease_many(self, worker_id: str, lease_seconds: float, limit: int) -> list[Job]:
+        leased: list[Job] = []
+        while len(leased) < limit and (job := self.lease(worker_id, lease_seconds)) is not None:
+            leased.append(job)
+        return leased
+
     def save(self, job: Job, worker_id: str) -> None:
         """Fenced write; raises NotFound, JobCancelled, LeaseLost."""
         with self._lock:

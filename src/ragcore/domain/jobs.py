@@ -108,9 +108,10 @@ class JobService:
         every job of its stream. Leases are renewed while the others' documents are worked on. If
         saving some job's end state fails, the others are still saved, then the first error is raised.
         """
-        runners = []
-        while len(runners) < max_jobs and (job := self._queue.lease(worker_id, self._lease_seconds)) is not None:
-            runners.append(_Run(self._queue, self._clock, self._lease_seconds, self._progress_every, job, worker_id))
+        runners = [
+            _Run(self._queue, self._clock, self._lease_seconds, self._progress_every, job, worker_id)
+            for job in self._queue.lease_many(worker_id, self._lease_seconds, max_jobs)
+        ]
         lost = [r for r in runners if r.job.attempts > r.job.max_attempts]  # earlier holders died mid-job
         live = [r for r in runners if r not in lost]
         ended: dict[str, Job] = {}

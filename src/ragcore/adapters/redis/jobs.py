@@ -88,6 +88,13 @@ class RedisJobQueue:
         raw = self._lease(args=[self._prefix, worker_id, micros(now), iso(now), micros(expires), iso(expires)])
         return None if raw is None else _decoder.decode(raw)
 
+    def lease_many(self, worker_id: str, lease_seconds: float, limit: int) -> list[Job]:
+        """One Lua call per job (a local round trip costs ~0.1 ms)."""
+        leased: list[Job] = []
+        while len(leased) < limit and (job := self.lease(worker_id, lease_seconds)) is not None:
+            leased.append(job)
+        return leased
+
     def save(self, job: Job, worker_id: str) -> None:
         """Fenced write: the stored job must be running under ``worker_id``'s lease."""
         reply = text(self._save(args=[self._prefix, worker_id, *_args(job)]))

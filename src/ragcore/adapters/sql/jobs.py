@@ -14,8 +14,6 @@ from ragcore.domain.errors import Conflict, JobCancelled, LeaseLost, NotFound
 from ragcore.domain.models import FINISHED_JOB_STATUSES, Job, JobStatus
 from ragcore.domain.ports import Clock
 
-# Candidates read per round; losing all of them to other workers just starts another round.
-_CANDIDATES = 8
 _NO_SYNC = {"synchronize_session": False}
 _LEASE_ORDER = (JobRow.priority.desc(), JobRow.available_at, JobRow.created_at, JobRow.id)
 
@@ -72,39 +70,48 @@ class SqlJobQueue:
             return None if row is None else _to_model(row)
 
     def lease(self, worker_id: str, lease_seconds: float) -> Job | None:
-        while True:
+        jobs = self.lease_many(worker_id, lease_seconds, 1)
+        return jobs[0] if jobs else None
+
+    def lease_many(self, worker_id: str, lease_seconds: float, limit: int) -> list[Job]:
+        """Rounds of two short transactions: read the next candidates, then claim those still due
+        with one UPDATE (one by one, a batch of 64 took 128 transactions: 1.3 ms per job on SQLite).
+        Candidates lost to other workers start another round."""
+        leased: list[Job] = []
+        while len(leased) < limit:
             now = self._clock.now()
-            candidates = self._candidates(now)
+            candidates = self._candidates(now, limit - len(leased))
             if not candidates:
-                return None
-            for job_id in candidates:
-                job = self._claim(job_id, worker_id, now, now + timedelta(seconds=lease_seconds))
-                if job is not None:
-                    return job
+                break
+            leased += self._claim(candidates, worker_id, now, now + timedelta(seconds=lease_seconds))
+        return leased
 
     @retry_conflicts
-    def _candidates(self, now: datetime) -> list[str]:
-        query = select(JobRow.id).where(_due(now)).order_by(*_LEASE_ORDER).limit(_CANDIDATES)
+    def _candidates(self, now: datetime, count: int) -> list[str]:
+        query = select(JobRow.id).where(_due(now)).order_by(*_LEASE_ORDER).limit(count)
         with transaction(self._engine) as session:
             return list(session.scalars(query))
 
     @retry_conflicts
-    def _claim(self, job_id: str, worker_id: str, now: datetime, expires: datetime) -> Job | None:
+    def _claim(self, job_ids: list[str], worker_id: str, now: datetime, expires: datetime) -> list[Job]:
+        """The jobs of ``job_ids`` still due, leased by one UPDATE, in the order of ``job_ids``."""
         # A fresh transaction that starts with the write: SQLite takes its write lock (waiting on
         # busy_timeout) instead of failing to upgrade a stale read snapshot; MySQL and PostgreSQL
         # re-check the WHERE clause against the latest committed row.
-        statement = (
+        claim = (
             update(JobRow)
-            .where(JobRow.id == job_id, _due(now))
-            .values(
-                status="running", lease_owner=worker_id, lease_expires_at=expires,
-                attempts=JobRow.attempts + 1, updated_at=now,
-            )
+            .where(JobRow.id.in_(job_ids), _due(now))
+            .values(status="running", lease_owner=worker_id, lease_expires_at=expires,
+                    attempts=JobRow.attempts + 1, updated_at=now)
+        )
+        claimed = select(JobRow).where(
+            JobRow.id.in_(job_ids), JobRow.lease_owner == worker_id, JobRow.lease_expires_at == expires
         )
         with transaction(self._engine) as session:
-            if session.execute(statement, execution_options=_NO_SYNC).rowcount != 1:
-                return None  # another worker claimed it first
-            return _to_model(session.get_one(JobRow, job_id))
+            if session.execute(claim, execution_options=_NO_SYNC).rowcount == 0:
+                return []  # other workers claimed them all first
+            order = {job_id: i for i, job_id in enumerate(job_ids)}
+            return sorted((_to_model(row) for row in session.scalars(claimed)), key=lambda job: order[job.id])
 
     @retry_conflicts
     def save(self, job: Job, worker_id: str) -> None:

@@ -101,6 +101,11 @@ class JobQueue(Protocol):
         """
         ...
 
+    def lease_many(self, worker_id: str, lease_seconds: float, limit: int) -> list[Job]:
+        """Take up to ``limit`` due jobs as ``lease`` takes one each, in the order ``lease`` would
+        take them; empty when nothing is due. Each job is handed to one worker only."""
+        ...
+
     def save(self, job: Job, worker_id: str) -> None:
         """Store a job leased by ``worker_id`` (progress, stage, lease renewal = heartbeat, end state).
 
