@@ -77,12 +77,20 @@ def test_index_replaces_by_chunk_id_so_a_retry_never_duplicates(index: KeywordIn
 def test_delete_document_keeps_other_documents(index: KeywordIndex) -> None:
     index.index(SID, CORPUS)
     index.index(OTHER, [chunk("d1", 0, "lease in another collection")])
-    index.delete_document(SID, "d1")
+    index.delete_documents(SID, ["d1"])
     assert index.query(SID, "lease", 10) == []
     assert ids(index.query(SID, "batches", 10)) == ["d2:0"]
     assert ids(index.query(OTHER, "lease", 10)) == ["d1:0"]
-    index.delete_document(SID, "d1")  # absent: no error
-    index.delete_document("rc_missing", "d1")
+    index.delete_documents(SID, ["d1"])  # absent: no error
+    index.delete_documents("rc_missing", ["d1"])
+
+
+def test_delete_documents_removes_several_in_one_call(index: KeywordIndex) -> None:
+    index.index(SID, CORPUS)
+    index.delete_documents(SID, [])
+    assert sorted(ids(index.query(SID, "lease", 10))) == ["d1:0", "d1:1"]
+    index.delete_documents(SID, ["d1", "d3", "never-indexed"])
+    assert (index.query(SID, "lease vectors", 10), ids(index.query(SID, "batches", 10))) == ([], ["d2:0"])
 
 
 def test_drop_removes_one_store_only(index: KeywordIndex) -> None:
@@ -115,7 +123,7 @@ def test_writes_of_one_process_are_seen_by_another(shared_engine) -> None:
     assert set(ids(reader.query(SID, "lease", 10))) == {"d1:0", "d1:1"}  # the reader builds and caches
     writer.index(SID, [chunk("d5", 0, "a lease for d5")])
     assert "d5:0" in ids(reader.query(SID, "lease", 10))
-    writer.delete_document(SID, "d1")
+    writer.delete_documents(SID, ["d1"])
     assert ids(reader.query(SID, "lease", 10)) == ["d5:0"]
     writer.drop(SID)
     assert reader.query(SID, "lease", 10) == []

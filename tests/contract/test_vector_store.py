@@ -136,7 +136,7 @@ def test_document_ids_lists_each_document_once(store: VectorStore, sid: str) -> 
     assert store.document_ids(sid) == set()
     store.upsert(sid, [chunk("a", 0), chunk("a", 1), chunk("b", 0)], [unit(0), unit(1), unit(2)])
     assert store.document_ids(sid) == {"a", "b"}
-    store.delete_document(sid, "a")
+    store.delete_documents(sid, ["a"])
     assert store.document_ids(sid) == {"b"}
 
 
@@ -149,9 +149,18 @@ def test_document_ids_pages_through_large_collections(
     assert store.document_ids(sid) == {"d0", "d1", "d2", "d3", "d4"}
 
 
+def test_delete_documents_removes_several_in_one_call_and_nothing_else(store: VectorStore, sid: str) -> None:
+    store.create_collection(sid, 4)
+    store.upsert(sid, [chunk("a", 0), chunk("a", 1), chunk("b", 0), chunk("c", 0)], [unit(i) for i in range(4)])
+    store.delete_documents(sid, [])
+    assert store.count(sid) == 4
+    store.delete_documents(sid, ["a", "c", "never-stored"])
+    assert (store.document_ids(sid), store.count(sid)) == ({"b"}, 1)
+
+
 def test_delete_document_in_missing_collection_is_a_noop(store: VectorStore, sid: str) -> None:
     before = store.collection_ids()
-    store.delete_document(sid, "doc")
+    store.delete_documents(sid, ["doc"])
     assert store.collection_ids() == before
 
 
@@ -196,11 +205,11 @@ def test_embedding_count_must_match_chunks(store: VectorStore, sid: str) -> None
 def test_delete_document_keeps_other_documents(store: VectorStore, sid: str) -> None:
     store.create_collection(sid, 4)
     store.upsert(sid, [chunk("a", 0), chunk("a", 1), chunk("b", 0)], [unit(0), unit(1), unit(2)])
-    store.delete_document(sid, "a")
+    store.delete_documents(sid, ["a"])
     assert store.count(sid, "a") == 0
     assert store.count(sid, "b") == 1
     assert store.chunks(sid, "b") == [chunk("b", 0)]
-    store.delete_document(sid, "a")  # nothing left: no error
+    store.delete_documents(sid, ["a"])  # nothing left: no error
     assert store.count(sid) == 1
 
 
@@ -351,7 +360,7 @@ def test_http_server_down_per_call_is_unavailable(throwaway_server, sid: str) ->
         lambda: store.create_collection(f"{sid}_2", 4),
         lambda: store.drop_collection(sid),
         lambda: store.upsert(sid, [chunk("a", 0)], [unit(0)]),
-        lambda: store.delete_document(sid, "a"),
+        lambda: store.delete_documents(sid, ["a"]),
         lambda: store.document_ids(sid),
         lambda: store.count(sid),
         lambda: store.chunks(sid, "a"),
@@ -377,7 +386,7 @@ def test_collection_recreated_by_another_client_is_seen(request: pytest.FixtureR
     other.upsert(sid, [chunk("b", 0)], [unit(1)])
     assert [h.chunk.document_id for h in mine.query(sid, unit(1), 5)] == ["b"]
     mine.upsert(sid, [chunk("c", 0)], [unit(2)])
-    mine.delete_document(sid, "b")
+    mine.delete_documents(sid, ["b"])
     assert (mine.count(sid), other.document_ids(sid)) == (1, {"c"})
     other.drop_collection(sid)
     with pytest.raises(NotFound) as err:

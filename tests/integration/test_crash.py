@@ -9,7 +9,8 @@ LEASE_SECONDS = 4
 
 
 def test_a_killed_worker_s_job_completes_exactly_once_on_another_worker(distributed_env, tmp_path, embedder, parser):
-    env = distributed_env | {"RAGCORE_LEASE_SECONDS": str(LEASE_SECONDS), "RAGCORE_EMBED_BATCH_SIZE": "1"}
+    env = distributed_env | {"RAGCORE_LEASE_SECONDS": str(LEASE_SECONDS), "RAGCORE_EMBED_BATCH_SIZE": "1",
+                             "RAGCORE_JOB_PROGRESS_SECONDS": "0"}  # every step written: the test waits for one
     container = container_for(env, embedder, parser)
     collection = container.services.collections().create("crash")
     data = (shared_path("docs") / "multi_page.pdf").read_bytes()

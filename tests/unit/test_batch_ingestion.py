@@ -37,15 +37,25 @@ class RecordingEmbedder(FakeEmbedder):
 
 
 class RecordingVectorStore(HookedVectorStore):
-    """Records the store id and chunk ids of every upsert."""
+    """Records the store id and chunk ids of every upsert, the store id and document ids of every
+    delete; the first ``delete_failures`` deletes raise Unavailable."""
 
-    def __init__(self, inner) -> None:
+    def __init__(self, inner, delete_failures: int = 0) -> None:
         super().__init__(inner)
         self.upserts: list[tuple[str, list[str]]] = []
+        self.deletes: list[tuple[str, list[str]]] = []
+        self.delete_failures = delete_failures
 
     def upsert(self, store_id, chunks, embeddings) -> None:
         self.upserts.append((store_id, [c.id for c in chunks]))
         super().upsert(store_id, chunks, embeddings)
+
+    def delete_documents(self, store_id, document_ids) -> None:
+        self.deletes.append((store_id, list(document_ids)))
+        if self.delete_failures > 0:
+            self.delete_failures -= 1
+            raise Unavailable("vector store is down", code="vector_store_unavailable")
+        self._inner.delete_documents(store_id, document_ids)
 
 
 class SlowParser(FakeParser):
@@ -128,6 +138,22 @@ def test_one_upsert_per_store_collection_and_its_failure_requeues_only_that_coll
     assert rag.vectors.upserts == [(rag.collection_service.get("other").store_id, [f"{other[0].document.id}:0"])]
     assert [rag.documents.get(x.document.id).status for x in docs] == ["processing"] * 2
     assert rag.vectors.count(rag.collection_service.get("docs").store_id) == 0
+
+
+def test_earlier_attempts_are_discarded_in_one_delete_per_store_collection_whose_failure_requeues_its_jobs():
+    rag = batch_rag(vectors=RecordingVectorStore(MemoryVectorStore(), delete_failures=1))
+    docs = upload(rag, FILES[:2])
+    other = upload(rag, FILES[2:], collection="other")
+    jobs = rag.job_service.run_batch("w1", 3)
+    assert [(j.status, j.error_code) for j in jobs] == [("queued", "vector_store_unavailable")] * 2 + [
+        ("succeeded", None)]
+    docs_sid, other_sid = (rag.collection_service.get(name).store_id for name in ("docs", "other"))
+    assert rag.vectors.deletes == [
+        (docs_sid, [x.document.id for x in docs]),  # the batch's one delete for "docs": it fails,
+        (docs_sid, [docs[0].document.id]), (docs_sid, [docs[1].document.id]),  # each document's clean-up
+        (other_sid, [other[0].document.id]),
+    ]
+    assert rag.embedder.calls == 1 and rag.vectors.upserts == [(other_sid, [f"{other[0].document.id}:0"])]
 
 
 def test_a_failed_embedding_call_requeues_every_job_of_the_batch_with_backoff():

@@ -112,7 +112,7 @@ def test_orphan_vectors_of_unknown_or_foreign_documents_are_deleted(rag):
 def test_ready_document_missing_vectors_loses_the_rest_and_fails(rag):
     doc = ingest(rag, b"one\n\ntwo\n\nthree")
     other = ingest(rag, b"four", "b.txt")
-    rag.vectors.delete_document(rag.sid, doc.id)
+    rag.vectors.delete_documents(rag.sid, [doc.id])
     rag.vectors.upsert(rag.sid, *stray_chunk(rag, doc.id, 1))  # one of three left
     assert_repairs(rag, Finding(
         kind="missing_vectors", ids=(rag.sid, doc.id), action="fail_document",

@@ -8,7 +8,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ragcore.domain.errors import Invalid
 from ragcore.domain.ingestion import embedding_text
@@ -41,11 +41,12 @@ class MemoryKeywordIndex:
             for chunk in chunks:
                 store[chunk.id] = (chunk, Counter(terms(embedding_text(chunk))))
 
-    def delete_document(self, store_id: str, document_id: str) -> None:
-        """No error when the document has no chunks."""
+    def delete_documents(self, store_id: str, document_ids: Collection[str]) -> None:
+        """No error when the documents have no chunks."""
+        wanted = set(document_ids)
         with self._lock:
             store = self._stores.get(store_id, {})
-            for key in [k for k, (c, _) in store.items() if c.document_id == document_id]:
+            for key in [k for k, (c, _) in store.items() if c.document_id in wanted]:
                 del store[key]
 
     def drop(self, store_id: str) -> None:

@@ -9,7 +9,7 @@ import math
 import re
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ragcore.domain.errors import Conflict, Invalid, NotFound
 from ragcore.domain.models import Chunk, SearchHit
@@ -66,13 +66,14 @@ class MemoryVectorStore:
             for chunk, embedding in zip(chunks, embeddings, strict=True):
                 collection.records[chunk.id] = (chunk, tuple(float(x) for x in embedding))
 
-    def delete_document(self, store_id: str, document_id: str) -> None:
-        """No error when the document has no vectors or the collection is gone."""
+    def delete_documents(self, store_id: str, document_ids: Collection[str]) -> None:
+        """No error when the documents have no vectors or the collection is gone."""
+        wanted = set(document_ids)
         with self._lock:
             collection = self._collections.get(store_id)
             if collection is None:
                 return
-            for key in [k for k, (c, _) in collection.records.items() if c.document_id == document_id]:
+            for key in [k for k, (c, _) in collection.records.items() if c.document_id in wanted]:
                 del collection.records[key]
 
     def document_ids(self, store_id: str) -> set[str]:

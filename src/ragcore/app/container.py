@@ -173,7 +173,7 @@ class Services(containers.DeclarativeContainer):
     )
     jobs = providers.Singleton(
         JobService, queue=stores.jobs, ingestion=ingestion, clock=stores.clock,
-        lease_seconds=config.lease_seconds,
+        lease_seconds=config.lease_seconds, progress_seconds=config.job_progress_seconds,
     )
     search = providers.Singleton(
         SearchService, collections=collections, documents=stores.documents, vectors=stores.vectors,

@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     model_cache_dir: Path | None = None  # ONNX models exported from the packaged one; default <data_dir>/models
     max_upload_bytes: int = 100 * 1024 * 1024
     lease_seconds: float = 60.0
+    job_progress_seconds: float = 1.0  # a running job's progress is written at most this often (0: every step)
     max_attempts: int = 3
     worker_poll_seconds: float = 0.5
     # jobs a worker leases and runs together, their chunks embedded as one length-sorted stream; 1 = one at a time

@@ -156,8 +156,8 @@ class DocumentService:
         document = self.get(document_id)
         store_id = self._store_id(document)
         try:
-            self._vectors.delete_document(store_id, document.id)
-            self._keywords.delete_document(store_id, document.id)
+            self._vectors.delete_documents(store_id, [document.id])
+            self._keywords.delete_documents(store_id, [document.id])
             if document.blob_key:
                 self._blobs.delete(document.blob_key)
             self._jobs.remove_for_document(document.id)

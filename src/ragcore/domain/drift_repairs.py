@@ -93,9 +93,9 @@ class DriftRepairs:
         return self._fail(document, "vectors_lost", message, finding)
 
     def _delete_chunks(self, store_id: str, document_id: str) -> None:
-        self._vectors.delete_document(store_id, document_id)
+        self._vectors.delete_documents(store_id, [document_id])
         if self._keywords is not None:
-            self._keywords.delete_document(store_id, document_id)
+            self._keywords.delete_documents(store_id, [document_id])
 
     def requeue(self, finding: Finding) -> Finding:
         """lost_job: set the document queued and enqueue a new job, or, when its upload is gone, mark it

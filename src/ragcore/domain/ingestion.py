@@ -8,7 +8,7 @@ import msgspec
 from ragcore.domain.collections import CollectionService
 from ragcore.domain.document_text import document_text
 from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, NotFound
-from ragcore.domain.ingestion_runs import Batch, DocumentRun, IngestionTask, by_embedder
+from ragcore.domain.ingestion_runs import Batch, DocumentRun, IngestionTask, by_embedder, by_store
 from ragcore.domain.ingestion_stream import EmbeddingStream, embedding_text
 from ragcore.domain.models import Collection, Document, DocumentMetadata, ParsedDocument
 from ragcore.domain.ports import (
@@ -102,6 +102,7 @@ class IngestionService:
                 batch.step(run, self._prepare)
                 batch.keep_alive()
                 prepared.append(run)
+            self._discard_earlier_attempts(batch, prepared)
             for group in by_embedder(prepared):
                 self._stream.run(batch, group)
             for run in prepared:
@@ -130,8 +131,8 @@ class IngestionService:
             self._set(document, status="failed", error_code=code, error_message=message)
 
     def _prepare(self, run: DocumentRun) -> None:
-        """Load and check the document, mark it ``processing``, parse, chunk, extract metadata and
-        remove stale chunks of an earlier attempt. An already ``ready`` document ends the run as is."""
+        """Load and check the document, mark it ``processing``, parse, chunk and extract metadata. An
+        already ``ready`` document ends the run as is."""
         progress = run.task.progress
         document = self._documents.get(run.task.document_id)
         if document is None:
@@ -151,7 +152,16 @@ class IngestionService:
             raise IngestionFailed(f"{document.filename!r} contains no text", code="no_extractable_text")
         run.extracted = self._extract(collection, document, parsed, progress)
         run.chunks, run.page_count = chunks, parsed.page_count
-        self._discard(collection.store_id, document.id)
+
+    def _discard_earlier_attempts(self, batch: Batch, prepared: list[DocumentRun]) -> None:
+        """Remove the chunks an earlier attempt of each prepared document may have left (fewer chunks
+        this time would leave stale ones), one call per store collection and store; a failure ends
+        the runs of that collection."""
+        for runs in by_store(prepared):
+            try:
+                self._discard(runs[0].store_id, [run.task.document_id for run in runs])
+            except BaseException as exc:
+                batch.fail_all(runs, exc)
 
     def _register(self, run: DocumentRun) -> None:
         """Keyword-index the stored chunks and mark the document ``ready``; then bump the search cache
@@ -174,7 +184,7 @@ class IngestionService:
         failures and cancellations mark the document ``failed``."""
         document = run.document
         assert document is not None  # Batch.fail cleans up prepared documents only
-        self._discard(run.store_id, document.id)
+        self._discard(run.store_id, [document.id])
         if isinstance(exc, IngestionFailed):
             self._set(document, status="failed", error_code=exc.code, error_message=exc.message)
         elif isinstance(exc, JobCancelled):
@@ -189,13 +199,13 @@ class IngestionService:
         progress(35, "extracting metadata")
         return self._metadata.extract(document_text(parsed), filename=document.filename)
 
-    def _discard(self, store_id: str, document_id: str) -> None:
-        """Remove the document's chunks from the vector store, then from the keyword index (the second
+    def _discard(self, store_id: str, document_ids: list[str]) -> None:
+        """Remove the documents' chunks from the vector store, then from the keyword index (the second
         is tried even when the first fails)."""
         try:
-            self._vectors.delete_document(store_id, document_id)
+            self._vectors.delete_documents(store_id, document_ids)
         finally:
-            self._keywords.delete_document(store_id, document_id)
+            self._keywords.delete_documents(store_id, document_ids)
 
     def _set(self, document: Document, **changes: object) -> Document:
         updated = msgspec.structs.replace(document, updated_at=self._clock.now(), **changes)

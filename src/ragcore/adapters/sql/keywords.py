@@ -10,7 +10,7 @@ can only make a freshly built index newer than its label (one spare rebuild), ne
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -57,13 +57,17 @@ class SqlKeywordIndex:
             _bump(session, store_id)
 
     @retry_conflicts
-    def delete_document(self, store_id: str, document_id: str) -> None:
-        """No error (and no new version) when the document has no chunks."""
+    def delete_documents(self, store_id: str, document_ids: Collection[str]) -> None:
+        """One transaction; no error (and no new version) when the documents have no chunks."""
+        if not document_ids:
+            return
         with transaction(self._engine) as session:
-            result = session.execute(delete(KeywordChunkRow).where(
-                KeywordChunkRow.store_id == store_id, KeywordChunkRow.document_id == document_id
-            ))
-            if result.rowcount:
+            deleted = 0
+            for start in range(0, len(ids := sorted(document_ids)), _BATCH):
+                deleted += session.execute(delete(KeywordChunkRow).where(
+                    KeywordChunkRow.store_id == store_id, KeywordChunkRow.document_id.in_(ids[start : start + _BATCH])
+                )).rowcount
+            if deleted:
                 _bump(session, store_id)
 
     @retry_conflicts

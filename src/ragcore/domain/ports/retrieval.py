@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from ragcore.domain.models import (
@@ -30,8 +30,9 @@ class VectorStore(Protocol):
         """Insert or replace by chunk id; raises NotFound if the store collection is missing."""
         ...
 
-    def delete_document(self, store_id: str, document_id: str) -> None:
-        """Remove the document's chunks; no error when it has none or the collection is missing."""
+    def delete_documents(self, store_id: str, document_ids: Collection[str]) -> None:
+        """Remove every chunk of these documents in one call; no error for a document without chunks
+        or a missing collection."""
         ...
 
     def document_ids(self, store_id: str) -> set[str]:
@@ -68,8 +69,8 @@ class KeywordIndex(Protocol):
         """Insert or replace ``chunks`` by chunk id, atomically (a retried job never duplicates)."""
         ...
 
-    def delete_document(self, store_id: str, document_id: str) -> None:
-        """Remove the document's chunks; no error when it has none."""
+    def delete_documents(self, store_id: str, document_ids: Collection[str]) -> None:
+        """Remove every chunk of these documents in one call; no error for a document without chunks."""
         ...
 
     def drop(self, store_id: str) -> None:
