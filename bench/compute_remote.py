@@ -13,7 +13,6 @@ import datetime
 import itertools
 import json
 import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -25,7 +24,10 @@ import httpx
 import msgspec
 import numpy as np
 
-from ragcore.adapters.compute import wire
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe  # noqa: E402  (bench/ is not a package)
+
+from ragcore.adapters.compute import wire  # noqa: E402
 from ragcore.adapters.compute.http_client import ComputeHttpClient
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
 from ragcore.adapters.compute.remote import HttpEmbedder
@@ -105,8 +107,7 @@ def read_queries(path: Path, count: int) -> list[str]:
 
 def report(results: dict[str, tuple[float, float]], command: str, model: str, tokens: float) -> str:
     lines = [
-        f"ragcore compute benchmark, {datetime.date.today()}, {os.cpu_count()} CPU cores, "
-        f"Python {platform.python_version()}, model {model}",
+        f"ragcore compute benchmark, {datetime.date.today()}, {describe()}, model {model}",
         f"command: {command}",
         f"chunks: SciFact abstracts, {tokens:.0f} tokens on average; load average at the end "
         f"{os.getloadavg()[0]:.2f}; wire bytes per vector: {wire_bytes()}",

@@ -16,7 +16,6 @@ import datetime
 import importlib.metadata
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from ragcore.adapters.compute.sentence_embedder import SentenceTransformerEmbedd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compute_remote import chunk_texts, read_queries  # noqa: E402  (a sibling script, not a package)
+from machine import describe  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "scifact" / "corpus.jsonl"
 
@@ -97,7 +97,7 @@ def _timed(call, texts: list[str]) -> float:
 
 def report(results: dict, loads: dict[str, float], meta: dict) -> str:
     lines = [
-        f"ragcore embedding backends, {meta['date']}, {meta['cores']} CPU cores, Python {meta['python']}, "
+        f"ragcore embedding backends, {meta['date']}, {meta['machine']}, "
         f"torch {meta['torch']}, onnxruntime {meta['onnxruntime']}",
         f"command: {meta['command']}",
         f"{meta['chunks']} SciFact chunks (production chunker), {meta['tokens']:.0f} tokens on average; "
@@ -131,8 +131,8 @@ def main(argv: list[str] | None = None) -> str:
         calls, loads = encoders(args.cache_dir or Path(scratch))
         results = measure(calls, texts, questions, args.block)
     meta = {
-        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"), "cores": os.cpu_count(),
-        "python": platform.python_version(), "torch": importlib.metadata.version("torch"),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": describe(),
+        "torch": importlib.metadata.version("torch"),
         "onnxruntime": importlib.metadata.version("onnxruntime"),
         "command": " ".join(["python bench/embedders.py", *(sys.argv[1:] if argv is None else argv)]),
         "chunks": len(texts), "tokens": statistics.mean(tokenizer.count_tokens(t) for t in texts),

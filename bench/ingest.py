@@ -19,14 +19,16 @@ batch sizes are compared in one session.
 import argparse
 import datetime
 import os
-import platform
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from ragcore.app.bootstrap import bootstrap
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe  # noqa: E402  (bench/ is not a package)
+
+from ragcore.app.bootstrap import bootstrap  # noqa: E402
 from ragcore.app.evaluation.beir import read_corpus
 from ragcore.app.evaluation.workers import batch_compute
 from ragcore.app.settings import Settings
@@ -118,8 +120,7 @@ def report(docs: int, chunks: int, times: list[tuple[str, tuple[float, float]]],
     ratios) and each pipeline row's overhead over both raw rows, in wall and in CPU seconds."""
     width = max(len(name) for name, _ in times) + 2
     lines = [
-        f"ragcore ingest benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
-        f"{os.cpu_count()} CPU cores, Python {platform.python_version()}, {platform.processor() or platform.machine()}",
+        f"ragcore ingest benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {describe()}",
         f"command: {command}",
         f"{docs} documents, {chunks} chunks, truncated chunks {cut}, load average at the end {os.getloadavg()[0]:.2f}",
         f"{'':{width}}{'seconds':>10}{'docs/s':>10}{'chunks/s':>10}{'pipeline/this':>15}{'cpu s':>10}{'cpu ratio':>11}",

@@ -12,7 +12,6 @@ Query encoding is not included (it does not depend on the store size; see bench/
 import argparse
 import datetime
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -21,7 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ragcore.adapters.chroma import ChromaVectorStore
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe  # noqa: E402  (bench/ is not a package)
+
+from ragcore.adapters.chroma import ChromaVectorStore  # noqa: E402
 from ragcore.domain.models import Chunk
 from ragcore.domain.search import OVERFETCH
 
@@ -81,7 +83,7 @@ def main(argv: list[str] | None = None) -> str:
     command = " ".join(["python bench/scaling.py", *(sys.argv[1:] if argv is None else argv)])
     lines = [
         f"ragcore store scaling benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
-        f"{os.cpu_count()} CPU cores, Python {platform.python_version()}", f"command: {command}",
+        f"{describe()}", f"command: {command}",
         f"synthetic {DIMENSION}-dim unit vectors, embedded Chroma (cosine HNSW), top {DEPTH} per query, "
         f"load average at the end {os.getloadavg()[0]:.2f}",
         f"{'chunks':>10}{'p50 ms':>10}{'p95 ms':>10}{'insert s':>10}",

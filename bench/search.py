@@ -20,7 +20,6 @@ import datetime
 import http.client
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from unittest.mock import patch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import COLLECTION, CORPUS, run_pipeline  # noqa: E402  (bench/ is not a package)
+from machine import describe  # noqa: E402
 from server import start_server  # noqa: E402
 
 from ragcore.app.evaluation.beir import read_corpus  # noqa: E402
@@ -150,8 +150,8 @@ def main(argv: list[str] | None = None) -> str:
             rows = measure(url, claims, args.queries + 2, args.mode)
     command = " ".join(["python bench/search.py", *(sys.argv[1:] if argv is None else argv)])
     header = [
-        f"ragcore search benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPU "
-        f"cores, Python {platform.python_version()}", f"command: {command}",
+        f"ragcore search benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {describe()}",
+        f"command: {command}",
         f"{args.docs} documents, {sum(map(len, texts))} chunks, mode {args.mode}, top_k 10, cache {args.cache}, "
         f"embedding backend {args.embedding_backend}, "
         f"load average at the end {os.getloadavg()[0]:.2f}",

@@ -31,6 +31,7 @@ def test_ingest_benchmark_prints_pipeline_to_raw_ratios() -> None:
     corpus = shared_path("scifact", "corpus.jsonl")
     report = _load("ingest").main(["--docs", "3", "--worker-batch", "2", "--corpus", str(corpus)])
     assert "3 documents" in report and "truncated chunks 0" in report
+    assert re.search(r"UTC, \d+ CPU cores \(.+; int8: [\w, ]+\), Python 3\.", report)  # int8 speed needs VNNI
     name = r"pipeline \(upload \+ worker x1, batch 2, torch\)|raw torch fp32 encode\+add [a-z ]+?"
     pattern = rf"^({name}) +[\d.]+ +[\d.]+ +[\d.]+ +([\d.]+) +[\d.]+ +[\d.]+$"  # ..., pipeline/this, cpu s, cpu ratio
     rows = re.findall(pattern, report, re.MULTILINE)
