@@ -1,9 +1,8 @@
 """Search latency over HTTP vs the raw path (query encode + Chroma query), in one run.
 
-Ingests the first ``--docs`` SciFact abstracts into a fresh data dir (or reuses ``--data-dir``),
-measures the raw path in this process (the collection's embedder encodes the query — for torch
-SentenceTransformer.encode itself — + Chroma query, top_k 10), then starts ``ragcore serve --no-worker``
-on a free loopback port and sends
+Ingests the first ``--docs`` SciFact abstracts into a fresh data dir, measures the raw path in this
+process (the collection's embedder encodes the query — for torch SentenceTransformer.encode itself —
++ Chroma query, top_k 10), then starts ``ragcore serve --no-worker`` on a free loopback port and sends
 ``POST /api/v1/search`` (top_k 10, ``--mode``) from 1, 8 and 32 concurrent clients, each request a
 distinct SciFact claim; then one claim repeated (served from the search cache when
 ``--cache`` is memory or redis), and ``GET /health`` as the floor of one round trip. Each client is one

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     fusion_k: float = 5.0  # reciprocal rank fusion: score = sum of weight / (k + rank)
     fusion_dense_weight: float = 0.85
     fusion_keyword_weight: float = 1.0
-    fusion_candidates: int = 100  # hits each run contributes to hybrid fusion
+    fusion_candidates: int = 40  # hits each run contributes to hybrid fusion (as good as 100 for a top 10)
     bm25_k1: float = 0.9  # keyword search: BM25 term-frequency saturation (chosen on train, like fusion)
     bm25_b: float = 0.6  # keyword search: BM25 length normalisation (0 none, 1 full)
     # Search cache: memory = this process (serve with its in-process worker); redis = shared by every process

@@ -14,7 +14,7 @@ class Fusion(msgspec.Struct, frozen=True, kw_only=True):
     k: float = 5.0
     dense_weight: float = 0.85
     keyword_weight: float = 1.0
-    candidates: int = 100
+    candidates: int = 40
 
 
 def reciprocal_rank_fusion(runs: Sequence[tuple[Sequence[SearchHit], float]], k: float) -> list[SearchHit]:
