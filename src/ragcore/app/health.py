@@ -13,8 +13,15 @@ def _checks(container: Container) -> dict[str, Callable[[], object]]:
         "jobs": lambda: stores.jobs().get("readiness-probe"),
         "vector_store": lambda: stores.vectors().collection_ids(),
         "blob_store": lambda: stores.blobs().exists("0" * 32),
-        "embedder": lambda: compute.embedder().dimension,
+        "embedder": lambda: _default_embedder(container).dimension,
     }
+
+
+def _default_embedder(container: Container) -> object:
+    """The embedder of new collections' backend (RAGCORE_EMBEDDING_BACKEND): probing torch instead
+    would load a model an ONNX deployment never uses."""
+    registry = container.compute.embedders()
+    return registry.get(registry.default_backend)
 
 
 def check_ready(container: Container) -> dict[str, str]:
