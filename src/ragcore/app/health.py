@@ -6,7 +6,7 @@ from ragcore.app.container import Container
 
 
 def _checks(container: Container) -> dict[str, Callable[[], object]]:
-    stores, compute = container.stores, container.compute
+    stores = container.stores
     return {
         "catalog": lambda: stores.catalog().list(),
         "registry": lambda: stores.documents().get("readiness-probe"),
