@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from ragcore.app.container import Container
+from ragcore.domain.ports import Embedder
 
 
 def _checks(container: Container) -> dict[str, Callable[[], object]]:
@@ -17,7 +18,7 @@ def _checks(container: Container) -> dict[str, Callable[[], object]]:
     }
 
 
-def _default_embedder(container: Container) -> object:
+def _default_embedder(container: Container) -> Embedder:
     """The embedder of new collections' backend (RAGCORE_EMBEDDING_BACKEND): probing torch instead
     would load a model an ONNX deployment never uses."""
     registry = container.compute.embedders()

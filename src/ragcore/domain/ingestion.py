@@ -155,8 +155,8 @@ class IngestionService:
 
     def _discard_earlier_attempts(self, batch: Batch, prepared: list[DocumentRun]) -> None:
         """Remove the chunks an earlier attempt of each prepared document may have left (fewer chunks
-        this time would leave stale ones), one call per store collection and store; a failure ends
-        the runs of that collection."""
+        this time would leave stale ones): one vector-store and one keyword-index call per store
+        collection; a failure ends the runs of that collection."""
         for runs in by_store(prepared):
             try:
                 self._discard(runs[0].store_id, [run.task.document_id for run in runs])

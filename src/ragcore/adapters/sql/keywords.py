@@ -61,9 +61,9 @@ class SqlKeywordIndex:
         """One transaction; no error (and no new version) when the documents have no chunks."""
         if not document_ids:
             return
+        ids, deleted = sorted(document_ids), 0
         with transaction(self._engine) as session:
-            deleted = 0
-            for start in range(0, len(ids := sorted(document_ids)), _BATCH):
+            for start in range(0, len(ids), _BATCH):
                 deleted += session.execute(delete(KeywordChunkRow).where(
                     KeywordChunkRow.store_id == store_id, KeywordChunkRow.document_id.in_(ids[start : start + _BATCH])
                 )).rowcount
