@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 import msgspec
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ragcore.adapters.sql.engine import read, transaction
@@ -16,6 +16,9 @@ from ragcore.domain.models import Document, DocumentMetadata, DocumentStatus
 _ID_BATCH = 500
 _NO_SYNC = {"synchronize_session": False}
 _TABLE = DocumentRow.__table__
+# Built once so its compiled form is reused (see adapters/sql/jobs.py): SET is every column key of the
+# parameters, WHERE takes "where_id".
+_UPDATE = update(_TABLE).where(_TABLE.c.id == bindparam("where_id"))
 
 
 def _to_model(row: DocumentRow) -> Document:
@@ -105,11 +108,10 @@ class SqlDocumentRepository:
 
     @retry_conflicts
     def update(self, document: Document) -> None:
-        values = _to_row(document)
-        statement = update(DocumentRow).where(DocumentRow.id == document.id).values(**values)
+        values = {**_to_row(document), "where_id": document.id}
         try:
             with transaction(self._engine) as session:
-                matched = session.execute(statement, execution_options=_NO_SYNC).rowcount
+                matched = session.execute(_UPDATE, values).rowcount
         except IntegrityError as exc:
             raise _duplicate(document) from exc
         if matched == 0:

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 import msgspec
-from sqlalchemy import ColumnElement, Engine, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Engine, and_, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,12 @@ from ragcore.domain.models import FINISHED_JOB_STATUSES, Job, JobStatus
 from ragcore.domain.ports import Clock
 
 _NO_SYNC = {"synchronize_session": False}
+_TABLE = JobRow.__table__
+# Built once, so SQLAlchemy reuses the compiled statement: an ORM update built per call cost
+# ~0.3 ms more (on SQLite), and a worker writes three per document. The SET clause is every key
+# of the parameters that names a column; the WHERE parameters are prefixed "where_".
+_OVERWRITE = update(_TABLE).where(_TABLE.c.id == bindparam("where_id"))
+_FENCED = _OVERWRITE.where(_TABLE.c.status == "running", _TABLE.c.lease_owner == bindparam("where_owner"))
 _LEASE_ORDER = (JobRow.priority.desc(), JobRow.available_at, JobRow.created_at, JobRow.id)
 
 
@@ -119,10 +125,9 @@ class SqlJobQueue:
 
         Raises NotFound(code="job_not_found"), JobCancelled, or LeaseLost.
         """
-        fenced = and_(JobRow.id == job.id, JobRow.status == "running", JobRow.lease_owner == worker_id)
-        statement = update(JobRow).where(fenced).values(**msgspec.structs.asdict(job))
+        values = {**msgspec.structs.asdict(job), "where_id": job.id, "where_owner": worker_id}
         with transaction(self._engine) as session:
-            if session.execute(statement, execution_options=_NO_SYNC).rowcount == 1:
+            if session.execute(_FENCED, values).rowcount == 1:
                 return
             error = _why_not_saved(session, job.id, worker_id)
         raise error
@@ -130,9 +135,8 @@ class SqlJobQueue:
     @retry_conflicts
     def update(self, job: Job) -> None:
         """Overwrite regardless of leases; raises NotFound(code="job_not_found")."""
-        statement = update(JobRow).where(JobRow.id == job.id).values(**msgspec.structs.asdict(job))
         with transaction(self._engine) as session:
-            matched = session.execute(statement, execution_options=_NO_SYNC).rowcount
+            matched = session.execute(_OVERWRITE, {**msgspec.structs.asdict(job), "where_id": job.id}).rowcount
         if matched == 0:
             raise _not_found(job.id)
 
