@@ -32,7 +32,7 @@ def test_killing_compute_mid_ingest_requeues_the_job_and_it_finishes_once_comput
     compute_server.ensure_running()
     settings = Settings(
         data_dir=tmp_path / "data", compute="remote", compute_urls=[compute_server.url], compute_retries=2,
-        embed_batch_size=1, chunk_size=64, chunk_overlap=8,  # 35 chunks, one embedding request each
+        embed_batch_size=1, upsert_batch_size=1, chunk_size=64, chunk_overlap=8,  # 35 chunks, 35 requests + upserts
     )
     container = bootstrap(settings, log_level="WARNING")
     vectors = container.stores.vectors()

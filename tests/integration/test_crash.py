@@ -10,6 +10,7 @@ LEASE_SECONDS = 4
 
 def test_a_killed_worker_s_job_completes_exactly_once_on_another_worker(distributed_env, tmp_path, embedder, parser):
     env = distributed_env | {"RAGCORE_LEASE_SECONDS": str(LEASE_SECONDS), "RAGCORE_EMBED_BATCH_SIZE": "1",
+                             "RAGCORE_UPSERT_BATCH_SIZE": "1",  # killed with some of its vectors stored
                              "RAGCORE_JOB_PROGRESS_SECONDS": "0"}  # every step written: the test waits for one
     container = container_for(env, embedder, parser)
     collection = container.services.collections().create("crash")

@@ -34,7 +34,7 @@ def build(
         search_cache=search_cache, **stores
     )
     s.ingestion = IngestionService(
-        collections=s.collection_service, parser=s.parser, chunker=s.chunker, embed_batch_size=2,
+        collections=s.collection_service, parser=s.parser, chunker=s.chunker, embed_batch_size=2, upsert_size=2,
         search_cache=search_cache, **stores
     )
     s.job_service = JobService(queue=s.jobs, ingestion=s.ingestion, clock=clock, lease_seconds=30)

@@ -114,13 +114,15 @@ class FlakyVectorStore:
 
 
 class RecordingJobQueue:
-    """Wraps a JobQueue; records every fenced ``save`` as (worker_id, progress, outcome)."""
+    """Wraps a JobQueue; records every fenced ``save`` as (worker_id, progress, outcome), and its stage."""
 
     def __init__(self, inner) -> None:
         self._inner = inner
         self.saves: list[tuple[str, int, str]] = []
+        self.stages: list[str] = []
 
     def save(self, job, worker_id: str) -> None:
+        self.stages.append(job.stage)
         try:
             self._inner.save(job, worker_id)
         except Exception as exc:

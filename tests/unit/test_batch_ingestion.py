@@ -5,12 +5,20 @@ from datetime import timedelta
 
 import msgspec
 
+from ragcore.adapters.memory_keywords import MemoryKeywordIndex
 from ragcore.adapters.memory_vectors import MemoryVectorStore
 from ragcore.domain.errors import Unavailable
 from ragcore.domain.ingestion import IngestionService, embedding_text
 from ragcore.domain.jobs import JobService
 from tests.unit.conftest import build
-from tests.unit.fakes import FakeEmbedder, FakeParser, FlakyVectorStore, HookedVectorStore
+from tests.unit.fakes import (
+    FakeEmbedder,
+    FakeParser,
+    FlakyKeywordIndex,
+    FlakyVectorStore,
+    HookedVectorStore,
+    RecordingJobQueue,
+)
 from tests.unit.test_keyword_consistency import keyword_chunks
 
 FILES = [  # (name, bytes, chunks): "a" has the longest chunk, so its vectors are stored first
@@ -58,6 +66,18 @@ class RecordingVectorStore(HookedVectorStore):
         self._inner.delete_documents(store_id, document_ids)
 
 
+class RecordingKeywordIndex(FlakyKeywordIndex):
+    """Records the store id and sorted chunk ids of every ``index`` call; the first ``failures`` raise."""
+
+    def __init__(self, inner, failures: int = 0) -> None:
+        super().__init__(inner, failures)
+        self.calls: list[tuple[str, list[str]]] = []
+
+    def index(self, store_id, chunks) -> None:
+        self.calls.append((store_id, sorted(c.id for c in chunks)))
+        super().index(store_id, chunks)
+
+
 class SlowParser(FakeParser):
     """Each parse takes 20 s of the clock; ``after`` (if set) runs after each."""
 
@@ -71,17 +91,20 @@ class SlowParser(FakeParser):
         return super().parse(data, filename)
 
 
-def batch_rag(vectors=None, failures: int = 0, slow: bool = False, stream_chunks: int = 512):
+def batch_rag(
+    vectors=None, failures: int = 0, slow: bool = False, stream_chunks: int = 512, keywords=None,
+    embed_batch_size: int = 32, upsert_size: int = 256,
+):
     """The unit domain with model batches of 32 (one embedding call holds every chunk of FILES), a
     recording embedder behind both backends and, if ``slow``, the SlowParser."""
-    rag = build(vectors=vectors)
+    rag = build(vectors=vectors, keywords=keywords)
     rag.parser = SlowParser(rag.clock) if slow else rag.parser
     rag.embedder = rag.embedders.embedders["torch"] = RecordingEmbedder(failures)
     rag.int8 = rag.embedders.embedders["onnx-int8"] = RecordingEmbedder()
     rag.ingestion = IngestionService(
         collections=rag.collection_service, documents=rag.documents, blobs=rag.blobs, vectors=rag.vectors,
-        keywords=rag.keywords, parser=rag.parser, chunker=rag.chunker, clock=rag.clock, embed_batch_size=32,
-        stream_chunks=stream_chunks,
+        keywords=rag.keywords, parser=rag.parser, chunker=rag.chunker, clock=rag.clock,
+        embed_batch_size=embed_batch_size, stream_chunks=stream_chunks, upsert_size=upsert_size,
     )
     rag.job_service = JobService(queue=rag.jobs, ingestion=rag.ingestion, clock=rag.clock, lease_seconds=30)
     return rag
@@ -138,6 +161,44 @@ def test_one_upsert_per_store_collection_and_its_failure_requeues_only_that_coll
     assert rag.vectors.upserts == [(rag.collection_service.get("other").store_id, [f"{other[0].document.id}:0"])]
     assert [rag.documents.get(x.document.id).status for x in docs] == ["processing"] * 2
     assert rag.vectors.count(rag.collection_service.get("docs").store_id) == 0
+
+
+def test_vectors_are_upserted_once_upsert_size_wait_and_the_rest_when_the_stream_ends():
+    rag = batch_rag(vectors=RecordingVectorStore(MemoryVectorStore()), embed_batch_size=2, upsert_size=4)
+    upload(rag)  # 6 chunks: embedding calls of 2, 2, 2
+    assert [j.status for j in rag.job_service.run_batch("w1", 3)] == ["succeeded"] * 3
+    assert [len(ids) for _, ids in rag.vectors.upserts] == [4, 2]  # after the second call, at the end
+    assert rag.vectors.count(rag.collection_service.get("docs").store_id) == 6
+
+
+def test_progress_counts_the_chunks_embedded_before_they_are_upserted():
+    rag = batch_rag(vectors=RecordingVectorStore(MemoryVectorStore()), embed_batch_size=2)
+    queue = RecordingJobQueue(rag.jobs)
+    service = JobService(queue=queue, ingestion=rag.ingestion, clock=rag.clock, lease_seconds=30, progress_seconds=0)
+    upload(rag, FILES[1:2])  # 3 chunks: embedding calls of 2 and 1, one upsert at the end
+    assert [j.status for j in service.run_batch("w1", 1)] == ["succeeded"]
+    assert [(progress, stage) for (_, progress, _), stage in zip(queue.saves, queue.stages, strict=True)] == [
+        (5, "parsing"), (30, "chunking"), (76, "embedding 2/3 chunks"), (95, "embedding 3/3 chunks"),
+        (95, "registering"), (95, "registering"), (100, "done")]
+    assert [len(ids) for _, ids in rag.vectors.upserts] == [3]
+
+
+def test_one_keyword_index_call_per_store_collection_and_its_failure_requeues_only_that_collections_jobs():
+    rag = batch_rag(keywords=RecordingKeywordIndex(MemoryKeywordIndex(), failures=1))
+    docs = upload(rag, FILES[:2])
+    other = upload(rag, FILES[2:], collection="other")
+    jobs = rag.job_service.run_batch("w1", 3)
+    assert [(j.status, j.error_code) for j in jobs] == [("queued", "keyword_index_unavailable")] * 2 + [
+        ("succeeded", None)]
+    docs_sid, other_sid = (rag.collection_service.get(name).store_id for name in ("docs", "other"))
+    a, b = (x.document.id for x in docs)
+    assert rag.keywords.calls == [
+        (docs_sid, sorted([f"{a}:0", f"{a}:1", f"{b}:0", f"{b}:1", f"{b}:2"])),
+        (other_sid, [f"{other[0].document.id}:0"]),
+    ]
+    assert (rag.vectors.count(docs_sid), keyword_chunks(rag, docs_sid)) == (0, [])  # the failed ones: in no store
+    assert [rag.documents.get(x.document.id).status for x in docs] == ["processing"] * 2
+    assert (rag.vectors.count(other_sid), keyword_chunks(rag, other_sid)) == (1, [f"{other[0].document.id}:0"])
 
 
 def test_earlier_attempts_are_discarded_in_one_delete_per_store_collection_whose_failure_requeues_its_jobs():

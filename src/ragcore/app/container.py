@@ -168,7 +168,7 @@ class Services(containers.DeclarativeContainer):
     ingestion = providers.Singleton(
         IngestionService, collections=collections, documents=stores.documents, blobs=stores.blobs,
         vectors=stores.vectors, keywords=stores.keywords, parser=compute.parser, chunker=compute.chunker,
-        clock=stores.clock, embed_batch_size=config.embed_batch_size,
+        clock=stores.clock, embed_batch_size=config.embed_batch_size, upsert_size=config.upsert_batch_size,
         metadata=language.metadata, search_cache=stores.search_cache,
     )
     jobs = providers.Singleton(

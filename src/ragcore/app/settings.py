@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     search_cache_ttl_seconds: float = 300.0
     search_cache_max_entries: int = 1024  # memory cache only (LRU beyond it)
     embed_batch_size: int = 32
+    upsert_batch_size: Annotated[int, Field(ge=1)] = 256  # most chunks per vector-store upsert (see docs/ingestion.md)
     # Embedding backend of new collections (each collection pins its own): torch, or ONNX Runtime fp32 / int8
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
     model_cache_dir: Path | None = None  # ONNX models exported from the packaged one; default <data_dir>/models

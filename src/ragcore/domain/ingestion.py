@@ -8,7 +8,7 @@ import msgspec
 from ragcore.domain.collections import CollectionService
 from ragcore.domain.document_text import document_text
 from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, NotFound
-from ragcore.domain.ingestion_runs import Batch, DocumentRun, IngestionTask, by_embedder, by_store
+from ragcore.domain.ingestion_runs import Batch, DocumentRun, IngestionTask, by_embedder
 from ragcore.domain.ingestion_stream import EmbeddingStream, embedding_text
 from ragcore.domain.models import Collection, Document, DocumentMetadata, ParsedDocument
 from ragcore.domain.ports import (
@@ -44,10 +44,11 @@ class IngestionService:
         clock: Clock,
         embed_batch_size: int = 32,
         stream_chunks: int = 512,
+        upsert_size: int = 256,
         metadata: MetadataExtractor | None = None,
         search_cache: SearchCache | None = None,
     ) -> None:
-        """``embed_batch_size``: texts per embedding call and chunks per vector upsert (and progress step);
+        """``embed_batch_size``: texts per embedding call; ``upsert_size``: most chunks per vector upsert;
         ``stream_chunks``: a batch's documents are embedded in streams that close once they hold this
         many chunks (a document of many chunks fills model batches alone; the cap bounds how long a
         document waits for the others of its batch and the vectors held in memory);
@@ -61,7 +62,7 @@ class IngestionService:
         self._parser = parser
         self._chunker = chunker
         self._clock = clock
-        self._stream = EmbeddingStream(vectors, embed_batch_size)
+        self._stream = EmbeddingStream(vectors, embed_batch_size, upsert_size)
         self._stream_chunks = stream_chunks
         self._metadata = metadata
         self._search_cache = SearchResults(search_cache)
@@ -87,10 +88,11 @@ class IngestionService:
         metadata) until the prepared ones hold ``stream_chunks`` chunks (or all are prepared). Then the
         chunks of every prepared document whose collection pins the same embedder are embedded as one
         stream, longest first, ``embed_batch_size`` per call (one model batch of
-        similar lengths); a document's vectors are upserted once it has ``embed_batch_size`` of them or
-        all, together with those of the other documents of its store collection (EmbeddingStream). A
-        failed call ends every document of its stream with its error (Unavailable: each job retries).
-        Then each document is keyword-indexed and registered, and the next documents are prepared.
+        similar lengths); the vectors of each store collection are upserted together, ``upsert_size``
+        per call, once that many wait or the stream ends (EmbeddingStream). A failed embedding call ends
+        every document of its stream with its error (Unavailable: each job retries), a failed upsert
+        the documents in it. Then the chunks of each store collection are keyword-indexed in one call,
+        each document is registered ``ready``, and the next documents are prepared.
         Every task's ``keep_alive`` runs after each document step and each call.
         """
         batch = Batch(tasks, self._clean_up)
@@ -102,9 +104,10 @@ class IngestionService:
                 batch.step(run, self._prepare)
                 batch.keep_alive()
                 prepared.append(run)
-            self._discard_earlier_attempts(batch, prepared)
+            batch.per_store(prepared, self._discard_earlier_attempts)
             for group in by_embedder(prepared):
                 self._stream.run(batch, group)
+            batch.per_store(prepared, self._index_keywords)
             for run in prepared:
                 if run.in_flight:
                     batch.step(run, self._register)
@@ -153,22 +156,20 @@ class IngestionService:
         run.extracted = self._extract(collection, document, parsed, progress)
         run.chunks, run.page_count = chunks, parsed.page_count
 
-    def _discard_earlier_attempts(self, batch: Batch, prepared: list[DocumentRun]) -> None:
-        """Remove the chunks an earlier attempt of each prepared document may have left (fewer chunks
-        this time would leave stale ones): one vector-store and one keyword-index call per store
-        collection; a failure ends the runs of that collection."""
-        for runs in by_store(prepared):
-            try:
-                self._discard(runs[0].store_id, [run.task.document_id for run in runs])
-            except BaseException as exc:
-                batch.fail_all(runs, exc)
+    def _discard_earlier_attempts(self, store_id: str, runs: list[DocumentRun]) -> None:
+        """Remove the chunks an earlier attempt of each run's document may have left (fewer chunks this
+        time would leave stale ones); called once per store collection."""
+        self._discard(store_id, [run.task.document_id for run in runs])
+
+    def _index_keywords(self, store_id: str, runs: list[DocumentRun]) -> None:
+        """Keyword-index the stored chunks of the runs of one store collection in one call."""
+        self._keywords.index(store_id, [chunk for run in runs for chunk in run.chunks])
 
     def _register(self, run: DocumentRun) -> None:
-        """Keyword-index the stored chunks and mark the document ``ready``; then bump the search cache
-        and delete the upload (a failure there leaves the document ready, the job retries into it)."""
+        """Mark the document ``ready`` (its chunks are stored and keyword-indexed); then bump the search
+        cache and delete the upload (a failure there leaves the document ready, the job retries into it)."""
         document, collection = run.document, run.collection
         assert document is not None and collection is not None  # set by _prepare
-        self._keywords.index(collection.store_id, run.chunks)
         run.task.progress(95, "registering")
         run.task.checkpoint()  # the last chance to notice a cancellation or a lost lease
         run.outcome = self._set(

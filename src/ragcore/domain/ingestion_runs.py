@@ -58,14 +58,6 @@ class DocumentRun:
         assert self.collection is not None  # set by the prepare phase, before any store is written
         return self.collection.store_id
 
-    def take_piece(self, size: int) -> list[tuple[Chunk, Sequence[float]]]:
-        """The next ``size`` embedded chunks to upsert, or the last ones once every chunk is embedded;
-        empty while fewer are waiting."""
-        if len(self.unstored) < size and self.stored + len(self.unstored) < len(self.chunks):
-            return []
-        piece, self.unstored = self.unstored[:size], self.unstored[size:]
-        return piece
-
 
 def by_embedder(runs: Sequence[DocumentRun]) -> list[list[DocumentRun]]:
     """The prepared runs in flight, grouped by the embedder their collection pins (one stream each)."""
@@ -127,6 +119,15 @@ class Batch:
                 self.fail(run, exc)
         if not isinstance(exc, Exception):
             raise exc
+
+    def per_store(self, runs: Sequence[DocumentRun], call: Callable[[str, list[DocumentRun]], None]) -> None:
+        """``call(store_id, its runs)`` once per store collection of the runs in flight of ``runs``; a
+        failure ends that collection's runs with its error."""
+        for group in by_store(runs):
+            try:
+                call(group[0].store_id, group)
+            except BaseException as exc:
+                self.fail_all(group, exc)
 
     def keep_alive(self) -> None:
         """Renew the lease of every job still held (when due, see IngestionTask); a run whose job was
