@@ -171,6 +171,15 @@ def test_vectors_are_upserted_once_upsert_size_wait_and_the_rest_when_the_stream
     assert rag.vectors.count(rag.collection_service.get("docs").store_id) == 6
 
 
+def test_a_failed_upsert_ends_its_documents_and_their_later_chunks_are_not_upserted():
+    rag = batch_rag(vectors=FlakyVectorStore(RecordingVectorStore(MemoryVectorStore()), 1), upsert_size=1)
+    b, c = upload(rag, FILES[1:3])  # b: 3 chunks, c: 1; upserts of one chunk, the first fails
+    jobs = rag.job_service.run_batch("w1", 2)
+    assert [(j.status, j.error_code) for j in jobs] == [("queued", "vector_store_unavailable"), ("succeeded", None)]
+    assert rag.vectors.upserts == [(rag.collection_service.get("docs").store_id, [f"{c.document.id}:0"])]
+    assert rag.vectors.count(rag.collection_service.get("docs").store_id, b.document.id) == 0
+
+
 def test_progress_counts_the_chunks_embedded_before_they_are_upserted():
     rag = batch_rag(vectors=RecordingVectorStore(MemoryVectorStore()), embed_batch_size=2)
     queue = RecordingJobQueue(rag.jobs)

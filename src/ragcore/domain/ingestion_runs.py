@@ -45,7 +45,7 @@ class DocumentRun:
     page_count: int | None = None
     extracted: DocumentMetadata | None = None
     unstored: list[tuple[Chunk, Sequence[float]]] = field(default_factory=list)  # embedded, not upserted yet
-    stored: int = 0  # chunks upserted so far
+    embedded: int = 0  # chunks embedded so far (its progress)
     outcome: Document | BaseException | None = None
     held: bool = True
 

@@ -47,6 +47,7 @@ class EmbeddingStream:
             embedded = list(per_run(head, vectors))
             for run, items in embedded:
                 run.unstored.extend(items)
+                run.embedded += len(items)
             for runs in by_store(group):
                 self._store(batch, runs, final=False)
             for run, _ in embedded:
@@ -67,19 +68,17 @@ class EmbeddingStream:
             run.unstored = []
         for start in range(0, len(waiting), self._upsert_size):
             part = [(run, item) for run, item in waiting[start : start + self._upsert_size] if run.in_flight]
-            in_part = list({id(run): run for run, _ in part}.values())
+            if not part:  # every document of this slice ended with an earlier failed upsert
+                continue
             try:
                 self._vectors.upsert(runs[0].store_id, [c for _, (c, _) in part], [v for _, (_, v) in part])
             except BaseException as exc:  # the call failed for every document in it
-                batch.fail_all(in_part, exc)
-                continue
-            for run in in_part:
-                run.stored += sum(1 for r, _ in part if r is run)
+                batch.fail_all(list({id(run): run for run, _ in part}.values()), exc)
 
 
 def _report_embedded(run: DocumentRun) -> None:
-    done, total = run.stored + len(run.unstored), len(run.chunks)
-    run.task.progress(40 + int(55 * done / total), f"embedding {done}/{total} chunks")
+    total = len(run.chunks)
+    run.task.progress(40 + int(55 * run.embedded / total), f"embedding {run.embedded}/{total} chunks")
 
 
 def length_sorted(group: Sequence[DocumentRun]) -> list[tuple[DocumentRun, Chunk]]:
