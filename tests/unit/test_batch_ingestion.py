@@ -121,6 +121,16 @@ def upload(rag, files=FILES, collection: str = "docs"):
     return accepted
 
 
+def run_two_collections(rag, error_code: str):
+    """Upload "a" and "b" into "docs" and "c" into "other", run them as one batch, and check that the jobs
+    of "docs" were re-queued with ``error_code`` while "c" succeeded; returns (docs, other, store ids)."""
+    docs = upload(rag, FILES[:2])
+    other = upload(rag, FILES[2:], collection="other")
+    jobs = rag.job_service.run_batch("w1", 3)
+    assert [(j.status, j.error_code) for j in jobs] == [("queued", error_code)] * 2 + [("succeeded", None)]
+    return docs, other, tuple(rag.collection_service.get(name).store_id for name in ("docs", "other"))
+
+
 def test_a_malformed_document_fails_alone_and_the_others_become_ready_in_every_store():
     rag = batch_rag()
     a, bad, b = upload(rag, [FILES[0], ("bad.txt", b"BROKEN bytes", 0), FILES[1]])
@@ -152,11 +162,7 @@ def test_one_embedding_call_holds_every_chunk_of_the_batch_longest_first_and_one
 
 def test_one_upsert_per_store_collection_and_its_failure_requeues_only_that_collections_jobs():
     rag = batch_rag(vectors=FlakyVectorStore(RecordingVectorStore(MemoryVectorStore()), 1))
-    docs = upload(rag, FILES[:2])
-    other = upload(rag, FILES[2:], collection="other")
-    jobs = rag.job_service.run_batch("w1", 3)
-    assert [(j.status, j.error_code) for j in jobs] == [("queued", "vector_store_unavailable")] * 2 + [
-        ("succeeded", None)]
+    docs, other, _ = run_two_collections(rag, "vector_store_unavailable")
     assert rag.embedder.calls == 1  # both collections pin the same backend: one stream
     assert rag.vectors.upserts == [(rag.collection_service.get("other").store_id, [f"{other[0].document.id}:0"])]
     assert [rag.documents.get(x.document.id).status for x in docs] == ["processing"] * 2
@@ -194,12 +200,7 @@ def test_progress_counts_the_chunks_embedded_before_they_are_upserted():
 
 def test_one_keyword_index_call_per_store_collection_and_its_failure_requeues_only_that_collections_jobs():
     rag = batch_rag(keywords=RecordingKeywordIndex(MemoryKeywordIndex(), failures=1))
-    docs = upload(rag, FILES[:2])
-    other = upload(rag, FILES[2:], collection="other")
-    jobs = rag.job_service.run_batch("w1", 3)
-    assert [(j.status, j.error_code) for j in jobs] == [("queued", "keyword_index_unavailable")] * 2 + [
-        ("succeeded", None)]
-    docs_sid, other_sid = (rag.collection_service.get(name).store_id for name in ("docs", "other"))
+    docs, other, (docs_sid, other_sid) = run_two_collections(rag, "keyword_index_unavailable")
     a, b = (x.document.id for x in docs)
     assert rag.keywords.calls == [
         (docs_sid, sorted([f"{a}:0", f"{a}:1", f"{b}:0", f"{b}:1", f"{b}:2"])),
@@ -212,12 +213,7 @@ def test_one_keyword_index_call_per_store_collection_and_its_failure_requeues_on
 
 def test_earlier_attempts_are_discarded_in_one_delete_per_store_collection_whose_failure_requeues_its_jobs():
     rag = batch_rag(vectors=RecordingVectorStore(MemoryVectorStore(), delete_failures=1))
-    docs = upload(rag, FILES[:2])
-    other = upload(rag, FILES[2:], collection="other")
-    jobs = rag.job_service.run_batch("w1", 3)
-    assert [(j.status, j.error_code) for j in jobs] == [("queued", "vector_store_unavailable")] * 2 + [
-        ("succeeded", None)]
-    docs_sid, other_sid = (rag.collection_service.get(name).store_id for name in ("docs", "other"))
+    docs, other, (docs_sid, other_sid) = run_two_collections(rag, "vector_store_unavailable")
     assert rag.vectors.deletes == [
         (docs_sid, [x.document.id for x in docs]),  # the batch's one delete for "docs": it fails,
         (docs_sid, [docs[0].document.id]), (docs_sid, [docs[1].document.id]),  # each document's clean-up
