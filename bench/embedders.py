@@ -2,11 +2,12 @@
 
 Chunks the first SciFact abstracts with the production chunker (title as heading) until ``--chunks``
 chunk texts, then times ``SentenceTransformer.encode`` (batch 32, normalised) and OnnxEmbedder
-(``onnx``, ``onnx-int8``, batch 32) on all of them, interleaved by blocks of ``--block`` chunks (each
-block sorted by length, as one encode call does); one query's median latency over ``--queries``
-SciFact claims; and each ONNX backend's agreement with torch: cosine min/mean of the same chunk's
-vectors and the overlap of each chunk's 10 nearest chunks. The ONNX models are exported into a fresh
-temporary folder (the export time is reported) unless ``--cache-dir`` is given.
+(``onnx`` batch 32, ``onnx-int8`` one text per call, as the adapter runs it) on all of them,
+interleaved by blocks of ``--block`` chunks (each block sorted by length, as one encode call does);
+one query's median latency over ``--queries`` SciFact claims; and each ONNX backend's agreement with
+torch: cosine min/mean of the same chunk's vectors and the overlap of each chunk's 10 nearest chunks.
+The ONNX models are exported into a fresh temporary folder (the export time is reported) unless
+``--cache-dir`` is given.
 
     .venv/bin/python bench/embedders.py [--chunks 2000] [--queries 50] [--block 256] [--json]
 """

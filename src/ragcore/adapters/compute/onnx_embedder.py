@@ -25,7 +25,8 @@ class OnnxEmbedder:
     """Embeds texts with ONNX Runtime on CPU; loads (and exports on a cache miss) once, lazily, thread-safely.
 
     ``model_path``: a local sentence-transformers folder of a BERT model with mean pooling and
-    normalisation (default: the bundled MiniLM). ``cache_dir``: where exported models are kept
+    normalisation (default: the bundled MiniLM). ``batch_size``: texts per session run (fp32 only; the
+    int8 model always runs one text per call, see ``__init__``). ``cache_dir``: where exported models are kept
     (default ``~/.cache/ragcore/onnx``). ``model_name``: as SentenceTransformerEmbedder's. Raises
     Unavailable(code="embedding_model_unavailable") if the folder is missing or unsupported, or the
     export or the session fails.
