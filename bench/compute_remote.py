@@ -32,7 +32,7 @@ from ragcore.adapters.compute.http_client import ComputeHttpClient
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
 from ragcore.adapters.compute.remote import HttpEmbedder
 from ragcore.adapters.compute.sentence_embedder import SentenceTransformerEmbedder
-from ragcore.domain.ingestion import embedding_text
+from ragcore.domain.ingestion.service import embedding_text
 from ragcore.domain.models import ParsedDocument, TextBlock
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "scifact" / "corpus.jsonl"

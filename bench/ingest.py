@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe  # noqa: E402  (bench/ is not a package)
 
 from ragcore.app.bootstrap import bootstrap  # noqa: E402
-from ragcore.app.evaluation.beir import read_corpus
-from ragcore.app.evaluation.workers import batch_compute
+from ragcore.app.cli.evaluation.beir import read_corpus
+from ragcore.app.cli.evaluation.workers import batch_compute
 from ragcore.app.settings import Settings
-from ragcore.domain.ingestion import embedding_text
+from ragcore.domain.ingestion.service import embedding_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "scifact" / "corpus.jsonl"
 COLLECTION = "bench"

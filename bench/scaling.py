@@ -25,7 +25,7 @@ from machine import describe  # noqa: E402  (bench/ is not a package)
 
 from ragcore.adapters.chroma import ChromaVectorStore  # noqa: E402
 from ragcore.domain.models import Chunk
-from ragcore.domain.search import OVERFETCH
+from ragcore.domain.search.service import OVERFETCH
 
 DIMENSION = 384
 DEPTH = 10 + OVERFETCH  # what SearchService first asks the store for a top-10 dense search

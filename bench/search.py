@@ -33,7 +33,7 @@ from ingest import COLLECTION, CORPUS, run_pipeline  # noqa: E402  (bench/ is no
 from machine import describe  # noqa: E402
 from server import start_server  # noqa: E402
 
-from ragcore.app.evaluation.beir import read_corpus  # noqa: E402
+from ragcore.app.cli.evaluation.beir import read_corpus  # noqa: E402
 
 LEVELS = (1, 8, 32)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ragcore.app.bootstrap import bootstrap
-from ragcore.app.evaluation import beir, ingest
+from ragcore.app.cli.evaluation import beir, ingest
 from ragcore.app.settings import Settings
 
 SCIFACT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "scifact"

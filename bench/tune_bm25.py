@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_split  # noqa: E402  (bench/ is not a package)
 
 from ragcore.app.bootstrap import bootstrap  # noqa: E402
-from ragcore.app.evaluation import ingest, runs  # noqa: E402
+from ragcore.app.cli.evaluation import ingest, runs  # noqa: E402
 from ragcore.app.settings import Settings  # noqa: E402
 
 K1S = [0.6, 0.9, 1.2, 1.5, 1.8, 2.1]

@@ -15,9 +15,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_split  # noqa: E402  (bench/ is not a package)
 
-from ragcore.app.evaluation import ingest, runs  # noqa: E402
-from ragcore.domain.fusion import Fusion  # noqa: E402
-from ragcore.domain.search import SearchService  # noqa: E402
+from ragcore.app.cli.evaluation import ingest, runs  # noqa: E402
+from ragcore.domain.search.fusion import Fusion  # noqa: E402
+from ragcore.domain.search.service import SearchService  # noqa: E402
 
 CANDIDATES = [100, 60, 40, 30]  # below 30 a top-10 search still fetches top_k * 2 + 10 = 30 per run
 TOP_K = 10

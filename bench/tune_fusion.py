@@ -16,10 +16,10 @@ from dependency_injector import providers
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_split  # noqa: E402  (bench/ is not a package)
 
+from ragcore.app.cli.evaluation import ingest, runs  # noqa: E402
 from ragcore.app.container import embedder_provider  # noqa: E402
-from ragcore.app.evaluation import ingest, runs  # noqa: E402
-from ragcore.domain.fusion import Fusion  # noqa: E402
-from ragcore.domain.search import SearchService  # noqa: E402
+from ragcore.domain.search.fusion import Fusion  # noqa: E402
+from ragcore.domain.search.service import SearchService  # noqa: E402
 
 KS = [5, 10, 20, 30, 45, 60, 80, 100, 150]
 DENSE_WEIGHTS = [0.5, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0]  # keyword weight 1: only the ratio matters

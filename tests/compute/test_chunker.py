@@ -5,7 +5,7 @@ import re
 import pytest
 
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
-from ragcore.domain.ingestion import embedding_text
+from ragcore.domain.ingestion.service import embedding_text
 from ragcore.domain.models import Chunk, ParsedDocument, TextBlock
 from tests.compute.test_docling_parser import PAGE_3_SENTENCE, WITH_TEXT
 

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from ragcore.domain.ingestion import embedding_text
+from ragcore.domain.ingestion.service import embedding_text
 from ragcore.domain.models import ParsedDocument, TextBlock
 from tests.conftest import shared_path
 

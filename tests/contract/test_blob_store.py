@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ragcore.adapters.blobs import FilesystemBlobStore
-from ragcore.adapters.memory_vectors import MemoryBlobStore
+from ragcore.adapters.memory_blobs import MemoryBlobStore
 from ragcore.domain.errors import NotFound
 from ragcore.domain.ports import BlobStore
 

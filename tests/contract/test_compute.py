@@ -19,7 +19,7 @@ from ragcore.adapters.compute.keyword_metadata import KeywordMetadataExtractor
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
 from ragcore.adapters.compute.remote import HttpChunker, HttpEmbedder, HttpMetadataExtractor, HttpParser
 from ragcore.domain.errors import IngestionFailed, Invalid, Unavailable
-from ragcore.domain.ingestion import embedding_text
+from ragcore.domain.ingestion.service import embedding_text
 
 HISTORY = """# The Evolution of the Word Processor
 

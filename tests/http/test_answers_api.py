@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 from ragcore.app.bootstrap import bootstrap
 from ragcore.app.http.app import create_app
 from ragcore.app.settings import Settings
-from ragcore.domain.prompt_budget import MESSAGE_OVERHEAD_TOKENS, SEPARATOR, format_passage
+from ragcore.domain.answers.prompt import MESSAGE_OVERHEAD_TOKENS, SEPARATOR, format_passage
 from tests.http.conftest import run_jobs, upload
 
 LEASES = b"# Leases\n\nA worker renews its job lease at every progress step; an expired lease hands the job over.\n"

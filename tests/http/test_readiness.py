@@ -2,7 +2,7 @@
 
 from dependency_injector import providers
 
-from ragcore.app.health import check_ready
+from ragcore.app.http.health import check_ready
 from ragcore.domain.errors import Unavailable
 from tests.http.conftest import make_container
 

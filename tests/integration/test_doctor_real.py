@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from ragcore.adapters.blobs import FilesystemBlobStore
 from ragcore.adapters.chroma import ChromaVectorStore
 from ragcore.app.cli import app
-from ragcore.domain.doctor import DoctorService
+from ragcore.domain.doctor.service import DoctorService
 from tests.http.conftest import make_container
 
 MD = "# {0}\n\n{0} is a bird that migrates south every autumn in large flocks.\n"

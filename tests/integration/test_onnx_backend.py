@@ -8,7 +8,7 @@ from litestar.testing import TestClient
 from ragcore.app.bootstrap import bootstrap
 from ragcore.app.http.app import create_app
 from ragcore.app.settings import Settings
-from ragcore.domain.ingestion import embedding_text
+from ragcore.domain.ingestion.service import embedding_text
 from tests.conftest import shared_path
 from tests.http.conftest import run_jobs, upload
 

@@ -5,14 +5,15 @@ from types import SimpleNamespace
 import pytest
 
 from ragcore.adapters.memory import MemoryCollectionCatalog, MemoryDocumentRepository, MemoryJobQueue
+from ragcore.adapters.memory_blobs import MemoryBlobStore
 from ragcore.adapters.memory_keywords import MemoryKeywordIndex
-from ragcore.adapters.memory_vectors import MemoryBlobStore, MemoryVectorStore
-from ragcore.domain.collections import CollectionService
-from ragcore.domain.doctor import DoctorService
-from ragcore.domain.documents import DocumentService
-from ragcore.domain.ingestion import IngestionService
-from ragcore.domain.jobs import JobService
-from ragcore.domain.search import SearchService
+from ragcore.adapters.memory_vectors import MemoryVectorStore
+from ragcore.domain.collections.service import CollectionService
+from ragcore.domain.doctor.service import DoctorService
+from ragcore.domain.documents.service import DocumentService
+from ragcore.domain.ingestion.service import IngestionService
+from ragcore.domain.jobs.service import JobService
+from ragcore.domain.search.service import SearchService
 from tests.unit.fakes import FakeChunker, FakeEmbedderRegistry, FakeParser, FixedClock
 
 

@@ -4,9 +4,9 @@ from string import Template
 
 import pytest
 
-from ragcore.domain.answers import AnswerService
+from ragcore.domain.answers.prompt import MESSAGE_OVERHEAD_TOKENS, SEPARATOR, AnswerPrompts, format_passage
+from ragcore.domain.answers.service import AnswerService
 from ragcore.domain.errors import Invalid, Unavailable
-from ragcore.domain.prompt_budget import MESSAGE_OVERHEAD_TOKENS, SEPARATOR, AnswerPrompts, format_passage
 from ragcore.prompts import load
 from tests.unit.llm_fakes import FakeLanguageModel, RecordingSearch
 

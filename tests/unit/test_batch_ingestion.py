@@ -8,8 +8,8 @@ import msgspec
 from ragcore.adapters.memory_keywords import MemoryKeywordIndex
 from ragcore.adapters.memory_vectors import MemoryVectorStore
 from ragcore.domain.errors import Unavailable
-from ragcore.domain.ingestion import IngestionService, embedding_text
-from ragcore.domain.jobs import JobService
+from ragcore.domain.ingestion.service import IngestionService, embedding_text
+from ragcore.domain.jobs.service import JobService
 from tests.unit.conftest import build
 from tests.unit.fakes import (
     FakeEmbedder,

@@ -3,8 +3,8 @@
 import msgspec
 import pytest
 
-from ragcore.domain.drift import DriftReport, Finding
-from ragcore.domain.drift_repairs import DriftRepairs
+from ragcore.domain.doctor.drift import DriftReport, Finding
+from ragcore.domain.doctor.repairs import DriftRepairs
 from ragcore.domain.models import Chunk, Job, chunk_id
 
 VECTORS_LOST = "the vectors of {!r} were lost from the vector store; upload it again"

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from ragcore.domain.errors import Invalid
-from ragcore.domain.filters import compile_filter
 from ragcore.domain.models import Document, DocumentMetadata
+from ragcore.domain.search.filters import compile_filter
 
 T = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

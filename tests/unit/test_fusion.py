@@ -2,8 +2,8 @@
 
 import pytest
 
-from ragcore.domain.fusion import reciprocal_rank_fusion
 from ragcore.domain.models import Chunk, SearchHit
+from ragcore.domain.search.fusion import reciprocal_rank_fusion
 
 
 def hit(name: str, score: float = 0.0) -> SearchHit:

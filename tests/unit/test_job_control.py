@@ -5,7 +5,7 @@ import pytest
 
 from ragcore.adapters.memory_vectors import MemoryVectorStore
 from ragcore.domain.errors import Conflict, Invalid, NotFound
-from ragcore.domain.jobs import JobService
+from ragcore.domain.jobs.service import JobService
 from ragcore.domain.models import Job
 from tests.unit.conftest import build
 from tests.unit.fakes import FlakyVectorStore, HookedVectorStore, RecordingJobQueue

@@ -2,10 +2,10 @@
 
 import pytest
 
-from ragcore.domain.document_text import document_text
 from ragcore.domain.errors import Unavailable
-from ragcore.domain.ingestion import IngestionService
-from ragcore.domain.jobs import JobService
+from ragcore.domain.ingestion.document_text import document_text
+from ragcore.domain.ingestion.service import IngestionService
+from ragcore.domain.jobs.service import JobService
 from ragcore.domain.models import DocumentMetadata, ParsedDocument, TextBlock
 from tests.unit.conftest import build
 

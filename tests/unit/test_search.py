@@ -2,7 +2,7 @@ import msgspec
 import pytest
 
 from ragcore.domain.errors import Conflict, Invalid, NotFound
-from ragcore.domain.search import OVERFETCH
+from ragcore.domain.search.service import OVERFETCH
 
 
 @pytest.fixture

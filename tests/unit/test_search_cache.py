@@ -4,7 +4,7 @@ invalidate it, a deleted document never comes back, and an unreachable cache nev
 import pytest
 
 from ragcore.domain.errors import Invalid, NotFound, Unavailable
-from ragcore.domain.search_cache import search_key
+from ragcore.domain.search.cache import search_key
 from tests.unit.conftest import build
 
 

@@ -4,8 +4,8 @@ import msgspec
 import pytest
 
 from ragcore.domain.errors import Invalid, NotFound
-from ragcore.domain.fusion import Fusion
-from ragcore.domain.search import SearchService
+from ragcore.domain.search.fusion import Fusion
+from ragcore.domain.search.service import SearchService
 
 FILES = [
     ("fruit.txt", b"apples and pears from the orchard", {"team": "red", "year": 2021}),

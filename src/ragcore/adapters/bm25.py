@@ -10,7 +10,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from ragcore.domain.ingestion import embedding_text
+from ragcore.domain.ingestion.service import embedding_text
 from ragcore.domain.models import Chunk, SearchHit
 
 _STEMMER: Any = None

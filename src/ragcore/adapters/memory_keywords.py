@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 
 from ragcore.domain.errors import Invalid
-from ragcore.domain.ingestion import embedding_text
+from ragcore.domain.ingestion.service import embedding_text
 from ragcore.domain.models import Chunk, SearchHit
 
 _WORD = re.compile(r"\w\w+")

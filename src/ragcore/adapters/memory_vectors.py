@@ -1,4 +1,4 @@
-"""In-memory ``VectorStore`` and ``BlobStore`` with the semantics of the real adapters.
+"""In-memory ``VectorStore`` with the semantics of the real adapters.
 
 Pure Python (no numpy, no chromadb) so domain tests and the single-process demo stay light.
 The contract tests in tests/contract/ hold these fakes to the same behaviour as Chroma and the
@@ -8,7 +8,6 @@ filesystem.
 import math
 import re
 import threading
-import uuid
 from collections.abc import Collection, Sequence
 
 from ragcore.domain.errors import Conflict, Invalid, NotFound
@@ -116,43 +115,6 @@ class MemoryVectorStore:
         if collection is None:
             raise NotFound(f"store collection {store_id!r} does not exist", code="store_collection_not_found")
         return collection
-
-
-class MemoryBlobStore:
-    """``BlobStore`` in a dict; keys are uuid4 hex like the filesystem store's."""
-
-    def __init__(self) -> None:
-        self._blobs: dict[str, bytes] = {}
-        self._lock = threading.Lock()
-
-    def put(self, data: bytes) -> str:
-        """Store a copy of ``data``; returns a new 32-hex-character key."""
-        key = uuid.uuid4().hex
-        with self._lock:
-            self._blobs[key] = bytes(data)
-        return key
-
-    def get(self, key: str) -> bytes:
-        """Raises NotFound "blob_not_found" for an unknown (or malformed) key."""
-        with self._lock:
-            data = self._blobs.get(key)
-        if data is None:
-            raise NotFound(f"blob {key!r} does not exist", code="blob_not_found")
-        return data
-
-    def delete(self, key: str) -> None:
-        """No error when absent."""
-        with self._lock:
-            self._blobs.pop(key, None)
-
-    def exists(self, key: str) -> bool:
-        with self._lock:
-            return key in self._blobs
-
-    def keys(self) -> list[str]:
-        """Every stored key, sorted."""
-        with self._lock:
-            return sorted(self._blobs)
 
 
 def _check_dimension(embedding: Sequence[float], dimension: int) -> None:

@@ -6,7 +6,7 @@ container is cheap; the first call that needs a model or a store pays for it, on
 
 from dependency_injector import containers, providers
 
-from ragcore.adapters import memory, memory_keywords, memory_vectors
+from ragcore.adapters import memory, memory_blobs, memory_keywords, memory_vectors
 from ragcore.adapters.blobs import FilesystemBlobStore
 from ragcore.adapters.chroma import ChromaVectorStore
 from ragcore.adapters.clock import SystemClock
@@ -28,14 +28,14 @@ from ragcore.adapters.sql.jobs import SqlJobQueue
 from ragcore.adapters.sql.keywords import SqlKeywordIndex
 from ragcore.app.language_container import Language
 from ragcore.app.settings import Settings
-from ragcore.domain.answers import AnswerService
-from ragcore.domain.collections import CollectionService
-from ragcore.domain.doctor import DoctorService
-from ragcore.domain.documents import DocumentService
-from ragcore.domain.fusion import Fusion
-from ragcore.domain.ingestion import IngestionService
-from ragcore.domain.jobs import JobService
-from ragcore.domain.search import SearchService
+from ragcore.domain.answers.service import AnswerService
+from ragcore.domain.collections.service import CollectionService
+from ragcore.domain.doctor.service import DoctorService
+from ragcore.domain.documents.service import DocumentService
+from ragcore.domain.ingestion.service import IngestionService
+from ragcore.domain.jobs.service import JobService
+from ragcore.domain.search.fusion import Fusion
+from ragcore.domain.search.service import SearchService
 
 
 class Stores(containers.DeclarativeContainer):
@@ -69,7 +69,7 @@ class Stores(containers.DeclarativeContainer):
     blobs = providers.Selector(
         config.blob_store,
         filesystem=providers.Singleton(FilesystemBlobStore, config.blob_path),
-        memory=providers.Singleton(memory_vectors.MemoryBlobStore),
+        memory=providers.Singleton(memory_blobs.MemoryBlobStore),
     )
     keywords = providers.Selector(
         config.keyword_index,

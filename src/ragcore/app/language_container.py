@@ -9,7 +9,7 @@ from dependency_injector import containers, providers
 from ragcore.adapters.llm.metadata import LlmMetadataExtractor
 from ragcore.adapters.llm.openai_compatible import OpenAICompatibleLanguageModel
 from ragcore.adapters.llm.unconfigured import UnconfiguredLanguageModel
-from ragcore.domain.prompt_budget import AnswerPrompts
+from ragcore.domain.answers.prompt import AnswerPrompts
 from ragcore.prompts import load
 
 

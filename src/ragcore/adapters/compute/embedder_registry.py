@@ -8,7 +8,7 @@ packaged model into a cache folder, never downloaded (adapters/compute/onnx_embe
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from ragcore.domain.collection_rules import check_embedding_backend
+from ragcore.domain.collections.rules import check_embedding_backend
 from ragcore.domain.errors import Unavailable
 from ragcore.domain.ports import Embedder
 

@@ -14,10 +14,10 @@ from string import Template
 
 import msgspec
 
+from ragcore.domain.answers.prompt import MESSAGE_OVERHEAD_TOKENS, longest_prefix
 from ragcore.domain.errors import Unavailable
 from ragcore.domain.models import ChatMessage, DocumentMetadata
 from ragcore.domain.ports import LanguageModel, MetadataExtractor
-from ragcore.domain.prompt_budget import MESSAGE_OVERHEAD_TOKENS, longest_prefix
 from ragcore.prompts import load
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from ragcore.app.cli.doctor import doctor
 from ragcore.app.cli.eval import evaluate
 from ragcore.app.cli.ingest import ingest
 from ragcore.app.cli.output import console, fail_on_domain_error
-from ragcore.app.compute_cli import app as compute_app
+from ragcore.app.compute_service.cli import app as compute_app
 
 app = typer.Typer(help="ragcore: document collections, ingestion and semantic search.", no_args_is_help=True)
 app.add_typer(collections_cli.app, name="collections")
@@ -45,7 +45,7 @@ def worker(
     concurrency: Annotated[int, typer.Option("--concurrency", "-n", min=1, help="worker processes")] = 1,
 ) -> None:
     """Run worker processes until SIGTERM/SIGINT (each finishes its current job first)."""
-    from ragcore.app.worker_pool import run_pool
+    from ragcore.app.worker.pool import run_pool
 
     raise typer.Exit(run_pool(concurrency))
 
@@ -72,7 +72,7 @@ def search(
     import msgspec
 
     from ragcore.app.bootstrap import bootstrap
-    from ragcore.app.http.schemas.search import SearchHitOut, decode_filters
+    from ragcore.app.schemas.search import SearchHitOut, decode_filters
 
     container = bootstrap(log_level="WARNING")
     with fail_on_domain_error():

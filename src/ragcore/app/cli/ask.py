@@ -25,7 +25,7 @@ def ask(
     import msgspec
 
     from ragcore.app.bootstrap import bootstrap
-    from ragcore.app.http.schemas.answers import AnswerOut
+    from ragcore.app.schemas.answers import AnswerOut
 
     answers = bootstrap(log_level="WARNING").services.answers()
     options = {"top_k": top_k, "filters": _filters(filters)}

@@ -74,7 +74,7 @@ def _evaluate(folder: Path, params: dict, corpus_path: Path, queries_path: Path,
     import msgspec
 
     from ragcore.app.bootstrap import bootstrap
-    from ragcore.app.evaluation import beir, ingest, runs, workers
+    from ragcore.app.cli.evaluation import beir, ingest, runs, workers
     from ragcore.app.settings import Settings
 
     corpus, qrels = beir.read_corpus(corpus_path), beir.read_qrels(qrels_path)

@@ -22,7 +22,7 @@ def ingest(
 ) -> None:
     """Ingest files into a collection; exits 1 if any file failed."""
     from ragcore.app.bootstrap import bootstrap
-    from ragcore.app.worker import Worker
+    from ragcore.app.worker.runner import Worker
 
     container = bootstrap(log_level="WARNING")
     services = container.services

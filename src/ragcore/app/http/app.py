@@ -5,15 +5,16 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 
 from ragcore.app.container import Container, build_container
-from ragcore.app.health import check_ready
 from ragcore.app.http.controllers.answers import AnswerController
 from ragcore.app.http.controllers.collections import CollectionController
 from ragcore.app.http.controllers.documents import DocumentController
 from ragcore.app.http.controllers.jobs import JobController
 from ragcore.app.http.controllers.search import SearchController
+from ragcore.app.http.controllers.uploads import UploadController
 from ragcore.app.http.deps import DEPENDENCIES
-from ragcore.app.http.errors import EXCEPTION_HANDLERS, PROBLEM_JSON
-from ragcore.app.worker import Worker
+from ragcore.app.http.health import check_ready
+from ragcore.app.problems import EXCEPTION_HANDLERS, PROBLEM_JSON
+from ragcore.app.worker.runner import Worker
 
 
 @get("/health", tags=["health"])
@@ -54,8 +55,8 @@ def create_app(container: Container | None = None, *, run_worker: bool = True) -
             worker.stop_event.set()
 
     return Litestar(
-        route_handlers=[health, ready, CollectionController, DocumentController, JobController, SearchController,
-                       AnswerController],
+        route_handlers=[health, ready, CollectionController, UploadController, DocumentController, JobController,
+                        SearchController, AnswerController],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"container": container, "local_search_cache": settings.local_search_cache}),

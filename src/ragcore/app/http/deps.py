@@ -3,11 +3,11 @@
 from litestar.datastructures import State
 from litestar.di import Provide
 
-from ragcore.domain.answers import AnswerService
-from ragcore.domain.collections import CollectionService
-from ragcore.domain.documents import DocumentService
-from ragcore.domain.jobs import JobService
-from ragcore.domain.search import SearchService
+from ragcore.domain.answers.service import AnswerService
+from ragcore.domain.collections.service import CollectionService
+from ragcore.domain.documents.service import DocumentService
+from ragcore.domain.jobs.service import JobService
+from ragcore.domain.search.service import SearchService
 
 
 def _collections(state: State) -> CollectionService:

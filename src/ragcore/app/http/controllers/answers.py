@@ -9,9 +9,9 @@ import msgspec
 from litestar import Controller, Response, post
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from ragcore.app.http.errors import problem_body
-from ragcore.app.http.schemas.answers import AnswerOut, AnswerRequest
-from ragcore.domain.answers import AnswerService, AnswerStream
+from ragcore.app.problems import problem_body
+from ragcore.app.schemas.answers import AnswerOut, AnswerRequest
+from ragcore.domain.answers.service import AnswerService, AnswerStream
 from ragcore.domain.errors import RagCoreError
 
 _DONE = object()

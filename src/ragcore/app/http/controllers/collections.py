@@ -1,20 +1,9 @@
 """/api/v1/collections"""
 
-import json
-from functools import partial
-from typing import Annotated
+from litestar import Controller, delete, get, post
 
-import anyio.to_thread
-from litestar import Controller, Request, delete, get, post
-from litestar.datastructures import UploadFile
-from litestar.params import Parameter
-from litestar.status_codes import HTTP_202_ACCEPTED
-
-from ragcore.app.http.schemas.collections import CollectionCreate, CollectionOut
-from ragcore.app.http.schemas.documents import UploadItem, UploadOut
-from ragcore.domain.collections import CollectionService
-from ragcore.domain.documents import DocumentService
-from ragcore.domain.errors import Invalid
+from ragcore.app.schemas.collections import CollectionCreate, CollectionOut
+from ragcore.domain.collections.service import CollectionService
 
 
 class CollectionController(Controller):
@@ -45,37 +34,3 @@ class CollectionController(Controller):
     def remove(self, name: str, collections: CollectionService) -> None:
         """Delete the collection with its documents, vectors, jobs and blobs."""
         collections.delete(name)
-
-    @post("/{name:str}/documents", status_code=HTTP_202_ACCEPTED)
-    async def upload(
-        self,
-        name: str,
-        request: Request,
-        documents: DocumentService,
-        priority: Annotated[int, Parameter(ge=-100, le=100)] = 0,
-    ) -> UploadOut:
-        """Upload one or more files (multipart/form-data, any field name); each gets a document and a job.
-
-        ``priority`` (query, -100..100): higher runs first. No file parts: 422 "no_files". A text field
-        ``metadata`` may hold a JSON object of flat key -> string/number/boolean, the user metadata of
-        every uploaded document (422 "invalid_metadata" otherwise).
-        """
-        form = await request.form()  # parsed here: Litestar's typed extraction 500s on an empty form
-        files = [(f.filename or "", await f.read()) for _, f in form.multi_items() if isinstance(f, UploadFile)]
-        metadata = _metadata(form.get("metadata"))
-        upload = partial(documents.upload, name, files, priority=priority, metadata=metadata)
-        accepted = await anyio.to_thread.run_sync(upload)
-        return UploadOut(items=[UploadItem.of(a) for a in accepted])
-
-
-def _metadata(field: object) -> object:
-    """The decoded ``metadata`` form field (None when absent); Invalid "invalid_metadata" if not JSON."""
-    if field is None:
-        return None
-    if isinstance(field, UploadFile):
-        raise Invalid("the metadata field must be a text field holding a JSON object", code="invalid_metadata")
-    try:
-        return json.loads(str(field))
-    except ValueError as exc:
-        raise Invalid("metadata must be a JSON object of key -> string, number or boolean",
-                      code="invalid_metadata") from exc

@@ -2,8 +2,8 @@
 
 from litestar import Controller, delete, get
 
-from ragcore.app.http.schemas.documents import ChunkOut, DocumentOut
-from ragcore.domain.documents import DocumentService
+from ragcore.app.schemas.documents import ChunkOut, DocumentOut
+from ragcore.domain.documents.service import DocumentService
 from ragcore.domain.models import DocumentStatus
 
 

@@ -10,8 +10,8 @@ from litestar import Controller, get, post
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
-from ragcore.app.http.schemas.documents import JobOut
-from ragcore.domain.jobs import JobService
+from ragcore.app.schemas.jobs import JobOut
+from ragcore.domain.jobs.service import JobService
 from ragcore.domain.models import FINISHED_JOB_STATUSES
 
 POLL_SECONDS = 0.25

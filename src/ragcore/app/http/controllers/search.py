@@ -6,8 +6,8 @@ from litestar import Controller, get, post
 from litestar.concurrency import sync_to_thread
 from litestar.params import Parameter
 
-from ragcore.app.http.schemas.search import SearchHitOut, SearchRequest, SearchResponse, decode_filters
-from ragcore.domain.search import SearchService
+from ragcore.app.schemas.search import SearchHitOut, SearchRequest, SearchResponse, decode_filters
+from ragcore.domain.search.service import SearchService
 
 
 class SearchController(Controller):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ragcore.domain.collection_rules import check_embedding_backend, check_pinned_model, validate_name
+from ragcore.domain.collections.rules import check_embedding_backend, check_pinned_model, validate_name
 from ragcore.domain.errors import Conflict, NotFound
 from ragcore.domain.ids import new_id
 from ragcore.domain.models import Collection, CollectionStats

@@ -16,7 +16,7 @@ log = structlog.get_logger(__name__)
 def run_one() -> None:
     """Run one worker in this process until SIGTERM/SIGINT."""
     from ragcore.app.bootstrap import bootstrap
-    from ragcore.app.worker import Worker
+    from ragcore.app.worker.runner import Worker
 
     container = bootstrap()
     worker = Worker(

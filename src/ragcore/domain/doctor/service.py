@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from ragcore.domain import drift
-from ragcore.domain.drift import DriftReport, Finding
-from ragcore.domain.drift_repairs import DriftRepairs
+from ragcore.domain.doctor import drift
+from ragcore.domain.doctor.drift import DriftReport, Finding
+from ragcore.domain.doctor.repairs import DriftRepairs
 from ragcore.domain.ports import (
     BlobStore,
     Clock,

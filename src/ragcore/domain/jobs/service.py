@@ -10,8 +10,8 @@ import msgspec
 
 from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, LeaseLost, NotFound, RagCoreError
 from ragcore.domain.ids import new_id
-from ragcore.domain.ingestion import CANCELLED, IngestionService
-from ragcore.domain.ingestion_runs import IngestionTask
+from ragcore.domain.ingestion.runs import IngestionTask
+from ragcore.domain.ingestion.service import CANCELLED, IngestionService
 from ragcore.domain.models import FINISHED_JOB_STATUSES, Job
 from ragcore.domain.ports import Clock, JobQueue
 

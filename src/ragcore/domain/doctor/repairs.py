@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import msgspec
 
-from ragcore.domain import drift
-from ragcore.domain.drift import Finding
+from ragcore.domain.doctor import drift
+from ragcore.domain.doctor.drift import Finding
 from ragcore.domain.errors import Conflict, NotFound
 from ragcore.domain.ids import new_id
 from ragcore.domain.models import Document, Job

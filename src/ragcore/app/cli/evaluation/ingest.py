@@ -15,10 +15,10 @@ from typing import Any
 
 import msgspec
 
-from ragcore.app.evaluation.beir import CorpusRecord
-from ragcore.app.evaluation.workers import Advance, run_jobs
+from ragcore.app.cli.evaluation.beir import CorpusRecord
+from ragcore.app.cli.evaluation.workers import Advance, run_jobs
 from ragcore.domain.errors import Conflict, NotFound
-from ragcore.domain.ingestion import embedding_text
+from ragcore.domain.ingestion.service import embedding_text
 
 COLLECTION = "eval"
 MARKER = "eval-ingest.json"

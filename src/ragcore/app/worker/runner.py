@@ -9,7 +9,7 @@ from collections.abc import Callable
 import structlog
 
 from ragcore.domain.ids import new_id
-from ragcore.domain.jobs import JobService
+from ragcore.domain.jobs.service import JobService
 
 log = structlog.get_logger(__name__)
 

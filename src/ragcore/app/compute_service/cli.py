@@ -19,8 +19,8 @@ def serve(
     """
     import uvicorn
 
-    from ragcore.app.compute_api import create_compute_app
-    from ragcore.app.compute_runtime import ComputeRuntime
+    from ragcore.app.compute_service.api import create_compute_app
+    from ragcore.app.compute_service.runtime import ComputeRuntime
     from ragcore.app.logging import configure
     from ragcore.app.settings import Settings
 

@@ -17,8 +17,8 @@ from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 
 from ragcore.adapters.compute import wire
-from ragcore.app.compute_runtime import ComputeRuntime, versions
-from ragcore.app.http.errors import domain_error, http_error, problem, unexpected_error
+from ragcore.app.compute_service.runtime import ComputeRuntime, versions
+from ragcore.app.problems import domain_error, http_error, problem, unexpected_error
 from ragcore.domain.errors import IngestionFailed, Invalid, RagCoreError
 from ragcore.domain.models import DocumentMetadata, ParsedDocument, TextBlock
 

@@ -3,12 +3,12 @@
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ragcore.domain.citations import MarkerFilter
+from ragcore.domain.answers.citations import MarkerFilter
+from ragcore.domain.answers.prompt import AnswerPrompts, Prompt, build_prompt
 from ragcore.domain.errors import Invalid
 from ragcore.domain.models import Answer, AnswerMode, Citation, SearchHit
 from ragcore.domain.ports import LanguageModel
-from ragcore.domain.prompt_budget import AnswerPrompts, Prompt, build_prompt
-from ragcore.domain.search import SearchService
+from ragcore.domain.search.service import SearchService
 
 MAX_QUESTION_CHARS = 4000
 Filters = Mapping[str, Any]  # the metadata filter language of domain/filters.py

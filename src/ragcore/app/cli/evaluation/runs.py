@@ -10,10 +10,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 import msgspec
 
-from ragcore.app.evaluation.beir import Qrels, Query
+from ragcore.app.cli.evaluation.beir import Qrels, Query
 from ragcore.domain.errors import Invalid
 from ragcore.domain.models import SearchHit
-from ragcore.domain.search import SearchService
+from ragcore.domain.search.service import SearchService
 
 Run = dict[str, dict[str, float]]
 MEASURES = {"nDCG@10": "nDCG@10", "Recall@100": "R@100", "MRR@10": "RR@10"}  # reported name -> ir-measures

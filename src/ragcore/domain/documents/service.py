@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import msgspec
 
-from ragcore.domain.collections import CollectionService
+from ragcore.domain.collections.service import CollectionService
+from ragcore.domain.documents.user_metadata import validate_user_metadata
 from ragcore.domain.errors import Conflict, Invalid, NotFound, PayloadTooLarge
 from ragcore.domain.ids import new_id
-from ragcore.domain.metadata import validate_user_metadata
 from ragcore.domain.models import Chunk, Collection, Document, DocumentStatus, Job, MetadataValue
 from ragcore.domain.ports import (
     BlobStore,
@@ -22,7 +22,7 @@ from ragcore.domain.ports import (
     SearchCache,
     VectorStore,
 )
-from ragcore.domain.search_cache import SearchResults
+from ragcore.domain.search.cache import SearchResults
 
 MIN_PRIORITY, MAX_PRIORITY = -100, 100
 

@@ -1,11 +1,11 @@
-"""Document, chunk and job DTOs."""
+"""Document, upload and chunk DTOs."""
 
 from datetime import datetime
 
 import msgspec
 
-from ragcore.domain.documents import Accepted
-from ragcore.domain.models import Chunk, Document, DocumentMetadata, Job
+from ragcore.domain.documents.service import Accepted
+from ragcore.domain.models import Chunk, Document, DocumentMetadata
 
 
 class ExtractedOut(msgspec.Struct):
@@ -41,26 +41,6 @@ class DocumentOut(msgspec.Struct):
     def of(cls, d: Document) -> "DocumentOut":
         fields = {f: getattr(d, f) for f in cls.__struct_fields__ if f not in ("extracted", "user_metadata")}
         return cls(**fields, user_metadata=dict(d.user_metadata), extracted=ExtractedOut.of(d.extracted))
-
-
-class JobOut(msgspec.Struct):
-    id: str
-    document_id: str
-    collection_id: str
-    status: str
-    priority: int
-    progress: int
-    stage: str
-    attempts: int
-    max_attempts: int
-    error_code: str | None
-    error_message: str | None
-    created_at: datetime
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, j: Job) -> "JobOut":
-        return cls(**{f: getattr(j, f) for f in cls.__struct_fields__})
 
 
 class UploadItem(msgspec.Struct):

@@ -10,13 +10,13 @@ from typing import Any, Literal, get_args
 
 import msgspec
 
-from ragcore.domain.collections import CollectionService
+from ragcore.domain.collections.service import CollectionService
 from ragcore.domain.errors import Invalid
-from ragcore.domain.filters import Predicate, compile_filter
-from ragcore.domain.fusion import Fusion, reciprocal_rank_fusion
 from ragcore.domain.models import Collection, Document, SearchHit
 from ragcore.domain.ports import DocumentRepository, KeywordIndex, SearchCache, VectorStore
-from ragcore.domain.search_cache import SearchResults
+from ragcore.domain.search.cache import SearchResults
+from ragcore.domain.search.filters import Predicate, compile_filter
+from ragcore.domain.search.fusion import Fusion, reciprocal_rank_fusion
 
 SearchMode = Literal["dense", "keyword", "hybrid"]
 SEARCH_MODES: tuple[str, ...] = get_args(SearchMode)

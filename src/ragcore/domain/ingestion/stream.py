@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ragcore.domain.ingestion_runs import Batch, DocumentRun, by_store
+from ragcore.domain.ingestion.runs import Batch, DocumentRun, by_store
 from ragcore.domain.models import Chunk
 from ragcore.domain.ports import VectorStore
 

@@ -5,11 +5,11 @@ from collections.abc import Sequence
 
 import msgspec
 
-from ragcore.domain.collections import CollectionService
-from ragcore.domain.document_text import document_text
+from ragcore.domain.collections.service import CollectionService
 from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, NotFound
-from ragcore.domain.ingestion_runs import Batch, DocumentRun, IngestionTask, by_embedder
-from ragcore.domain.ingestion_stream import EmbeddingStream, embedding_text
+from ragcore.domain.ingestion.document_text import document_text
+from ragcore.domain.ingestion.runs import Batch, DocumentRun, IngestionTask, by_embedder
+from ragcore.domain.ingestion.stream import EmbeddingStream, embedding_text
 from ragcore.domain.models import Collection, Document, DocumentMetadata, ParsedDocument
 from ragcore.domain.ports import (
     BlobStore,
@@ -23,7 +23,7 @@ from ragcore.domain.ports import (
     SearchCache,
     VectorStore,
 )
-from ragcore.domain.search_cache import SearchResults
+from ragcore.domain.search.cache import SearchResults
 
 __all__ = ["CANCELLED", "IngestionService", "IngestionTask", "embedding_text"]
 

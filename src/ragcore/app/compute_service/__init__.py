@@ -1,0 +1,1 @@
+"""The stateless compute service: parse, chunk, embed and extract over HTTP."""

@@ -1,0 +1,1 @@
+"""The worker entry point: processes that lease and run ingestion jobs."""
