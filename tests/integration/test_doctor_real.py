@@ -46,7 +46,7 @@ def test_doctor_finds_and_repairs_drift_in_the_real_stores(tmp_path, embedder, p
     container, kept, lost, docs, stray = _drifted(tmp_path, embedder, parser)
     stores = container.stores
     doctor = DoctorService(catalog=stores.catalog(), documents=stores.documents(), jobs=stores.jobs(),
-                           vectors=stores.vectors(), blobs=stores.blobs(), clock=stores.clock(), stuck_after_seconds=0)
+                           chunks=stores.chunks(), blobs=stores.blobs(), clock=stores.clock(), stuck_after_seconds=0)
     expected = [
         ("orphan_store_collection", ("rc_stray",)),
         ("missing_store_collection", (lost.id, lost.store_id)),

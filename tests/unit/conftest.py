@@ -8,6 +8,7 @@ from ragcore.adapters.memory import MemoryCollectionCatalog, MemoryDocumentRepos
 from ragcore.adapters.memory_blobs import MemoryBlobStore
 from ragcore.adapters.memory_keywords import MemoryKeywordIndex
 from ragcore.adapters.memory_vectors import MemoryVectorStore
+from ragcore.domain.chunk_index import ChunkIndex
 from ragcore.domain.collections.service import CollectionService
 from ragcore.domain.doctor.service import DoctorService
 from ragcore.domain.documents.service import DocumentService
@@ -28,7 +29,8 @@ def build(
         parser=FakeParser(), chunker=FakeChunker(), embedders=embedders or FakeEmbedderRegistry(),
     )
     s.embedder = s.embedders.embedders["torch"]  # the default backend's
-    stores = dict(documents=s.documents, vectors=s.vectors, keywords=s.keywords, blobs=s.blobs, clock=clock)
+    s.chunks = ChunkIndex(s.vectors, s.keywords)
+    stores = dict(documents=s.documents, chunks=s.chunks, blobs=s.blobs, clock=clock)
     s.collection_service = CollectionService(catalog=s.catalog, jobs=s.jobs, embedders=s.embedders, **stores)
     s.document_service = DocumentService(
         collections=s.collection_service, jobs=s.jobs, parser=s.parser, max_upload_bytes=max_upload_bytes,
@@ -38,14 +40,14 @@ def build(
         collections=s.collection_service, parser=s.parser, chunker=s.chunker, embed_batch_size=2, upsert_size=2,
         search_cache=search_cache, **stores
     )
-    s.job_service = JobService(queue=s.jobs, ingestion=s.ingestion, clock=clock, lease_seconds=30)
+    s.job_service = JobService(queue=s.jobs, handler=s.ingestion, clock=clock, lease_seconds=30)
     s.search_service = SearchService(
         collections=s.collection_service, documents=s.documents, vectors=s.vectors, keywords=s.keywords,
         default_mode="dense", cache=search_cache,
     )
     s.doctor = DoctorService(
-        catalog=s.catalog, documents=s.documents, jobs=s.jobs, vectors=s.vectors, blobs=s.blobs, clock=clock,
-        stuck_after_seconds=60, keywords=s.keywords,
+        catalog=s.catalog, documents=s.documents, jobs=s.jobs, chunks=s.chunks, blobs=s.blobs, clock=clock,
+        stuck_after_seconds=60,
     )
     return s
 

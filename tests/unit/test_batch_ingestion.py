@@ -102,11 +102,11 @@ def batch_rag(
     rag.embedder = rag.embedders.embedders["torch"] = RecordingEmbedder(failures)
     rag.int8 = rag.embedders.embedders["onnx-int8"] = RecordingEmbedder()
     rag.ingestion = IngestionService(
-        collections=rag.collection_service, documents=rag.documents, blobs=rag.blobs, vectors=rag.vectors,
-        keywords=rag.keywords, parser=rag.parser, chunker=rag.chunker, clock=rag.clock,
+        collections=rag.collection_service, documents=rag.documents, blobs=rag.blobs, chunks=rag.chunks,
+        parser=rag.parser, chunker=rag.chunker, clock=rag.clock,
         embed_batch_size=embed_batch_size, stream_chunks=stream_chunks, upsert_size=upsert_size,
     )
-    rag.job_service = JobService(queue=rag.jobs, ingestion=rag.ingestion, clock=rag.clock, lease_seconds=30)
+    rag.job_service = JobService(queue=rag.jobs, handler=rag.ingestion, clock=rag.clock, lease_seconds=30)
     return rag
 
 
@@ -189,7 +189,7 @@ def test_a_failed_upsert_ends_its_documents_and_their_later_chunks_are_not_upser
 def test_progress_counts_the_chunks_embedded_before_they_are_upserted():
     rag = batch_rag(vectors=RecordingVectorStore(MemoryVectorStore()), embed_batch_size=2)
     queue = RecordingJobQueue(rag.jobs)
-    service = JobService(queue=queue, ingestion=rag.ingestion, clock=rag.clock, lease_seconds=30, progress_seconds=0)
+    service = JobService(queue=queue, handler=rag.ingestion, clock=rag.clock, lease_seconds=30, progress_seconds=0)
     upload(rag, FILES[1:2])  # 3 chunks: embedding calls of 2 and 1, one upsert at the end
     assert [j.status for j in service.run_batch("w1", 1)] == ["succeeded"]
     assert [(progress, stage) for (_, progress, _), stage in zip(queue.saves, queue.stages, strict=True)] == [

@@ -205,7 +205,7 @@ def test_drift_gone_before_its_repair_is_resolved_and_untouched(rag):
     rag.jobs.enqueue(Job(id="j2", document_id=doc.id, collection_id=doc.collection_id, status="queued",
                          available_at=now, created_at=now, updated_at=now))
     rag.documents.update(msgspec.structs.replace(doc, blob_key=stray))
-    repairs = DriftRepairs(catalog=rag.catalog, documents=rag.documents, jobs=rag.jobs, vectors=rag.vectors,
+    repairs = DriftRepairs(catalog=rag.catalog, documents=rag.documents, jobs=rag.jobs, chunks=rag.chunks,
                            blobs=rag.blobs, clock=rag.clock)
     assert (repairs.requeue(lost).outcome, repairs.blob_deleter()(orphan).outcome) == ("resolved", "resolved")
     assert [j.id for j in rag.jobs.list(document_id=doc.id)] == ["j2"] and rag.blobs.exists(stray)

@@ -22,7 +22,7 @@ def _setup(rag, data: bytes, filename: str = "a.txt", priority: int = 0):
 
 def _recorded(rag, progress_seconds: float = 1.0) -> tuple[RecordingJobQueue, JobService]:
     queue = RecordingJobQueue(rag.jobs)
-    return queue, JobService(queue=queue, ingestion=rag.ingestion, clock=rag.clock, lease_seconds=30,
+    return queue, JobService(queue=queue, handler=rag.ingestion, clock=rag.clock, lease_seconds=30,
                              progress_seconds=progress_seconds)
 
 

@@ -29,11 +29,11 @@ def rag():
     s = build()
     s.extractor = RecordingExtractor()
     s.ingestion = IngestionService(
-        collections=s.collection_service, documents=s.documents, blobs=s.blobs, vectors=s.vectors,
-        keywords=s.keywords, parser=s.parser, chunker=s.chunker, clock=s.clock,
+        collections=s.collection_service, documents=s.documents, blobs=s.blobs, chunks=s.chunks,
+        parser=s.parser, chunker=s.chunker, clock=s.clock,
         metadata=s.extractor,
     )
-    s.job_service = JobService(queue=s.jobs, ingestion=s.ingestion, clock=s.clock, lease_seconds=30)
+    s.job_service = JobService(queue=s.jobs, handler=s.ingestion, clock=s.clock, lease_seconds=30)
     return s
 
 

@@ -29,6 +29,7 @@ from ragcore.adapters.sql.keywords import SqlKeywordIndex
 from ragcore.app.language_container import Language
 from ragcore.app.settings import Settings
 from ragcore.domain.answers.service import AnswerService
+from ragcore.domain.chunk_index import ChunkIndex
 from ragcore.domain.collections.service import CollectionService
 from ragcore.domain.doctor.service import DoctorService
 from ragcore.domain.documents.service import DocumentService
@@ -76,6 +77,7 @@ class Stores(containers.DeclarativeContainer):
         sql=providers.Singleton(SqlKeywordIndex, engine, k1=config.bm25_k1, b=config.bm25_b),
         memory=providers.Singleton(memory_keywords.MemoryKeywordIndex),
     )
+    chunks = providers.Singleton(ChunkIndex, vectors, keywords)  # a chunk's vector and keyword entries, together
     search_cache = providers.Selector(
         config.search_cache,
         none=providers.Object(None),
@@ -156,23 +158,23 @@ class Services(containers.DeclarativeContainer):
     language = providers.DependenciesContainer()
     collections = providers.Singleton(
         CollectionService, catalog=stores.catalog, documents=stores.documents, jobs=stores.jobs,
-        vectors=stores.vectors, keywords=stores.keywords, blobs=stores.blobs, embedders=compute.embedders,
+        chunks=stores.chunks, blobs=stores.blobs, embedders=compute.embedders,
         clock=stores.clock, store_prefix=config.store_prefix,
     )
     documents = providers.Singleton(
         DocumentService, collections=collections, documents=stores.documents, jobs=stores.jobs,
-        blobs=stores.blobs, vectors=stores.vectors, keywords=stores.keywords, parser=compute.parser,
+        blobs=stores.blobs, chunks=stores.chunks, parser=compute.parser,
         clock=stores.clock, max_upload_bytes=config.max_upload_bytes,
         max_attempts=config.max_attempts, search_cache=stores.search_cache,
     )
     ingestion = providers.Singleton(
         IngestionService, collections=collections, documents=stores.documents, blobs=stores.blobs,
-        vectors=stores.vectors, keywords=stores.keywords, parser=compute.parser, chunker=compute.chunker,
+        chunks=stores.chunks, parser=compute.parser, chunker=compute.chunker,
         clock=stores.clock, embed_batch_size=config.embed_batch_size, upsert_size=config.upsert_batch_size,
         metadata=language.metadata, search_cache=stores.search_cache,
     )
     jobs = providers.Singleton(
-        JobService, queue=stores.jobs, ingestion=ingestion, clock=stores.clock,
+        JobService, queue=stores.jobs, handler=ingestion, clock=stores.clock,
         lease_seconds=config.lease_seconds, progress_seconds=config.job_progress_seconds,
     )
     search = providers.Singleton(
@@ -190,8 +192,8 @@ class Services(containers.DeclarativeContainer):
     )
     doctor = providers.Singleton(
         DoctorService, catalog=stores.catalog, documents=stores.documents, jobs=stores.jobs,
-        vectors=stores.vectors, blobs=stores.blobs, clock=stores.clock,
-        stuck_after_seconds=config.stuck_after_seconds, store_prefix=config.store_prefix, keywords=stores.keywords,
+        chunks=stores.chunks, blobs=stores.blobs, clock=stores.clock,
+        stuck_after_seconds=config.stuck_after_seconds, store_prefix=config.store_prefix,
     )
 
 

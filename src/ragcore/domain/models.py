@@ -1,9 +1,11 @@
 """Plain data types of the domain (msgspec Structs, no behaviour)."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 import msgspec
+
+from ragcore.domain.ids import new_id
 
 DocumentStatus = Literal["queued", "processing", "ready", "failed"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
@@ -93,6 +95,24 @@ class Job(msgspec.Struct, frozen=True, kw_only=True):
     available_at: datetime
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def queued(
+        cls, *, document_id: str, collection_id: str, now: datetime, priority: int = 0, max_attempts: int = 3
+    ) -> "Job":
+        """A new job (fresh id) for the document, due at ``now``."""
+        return cls(
+            id=new_id(), document_id=document_id, collection_id=collection_id, status="queued", priority=priority,
+            max_attempts=max_attempts, available_at=now, created_at=now, updated_at=now,
+        )
+
+
+Record = TypeVar("Record", Document, Job)
+
+
+def updated(record: Record, now: datetime, **changes: object) -> Record:
+    """``record`` with ``changes`` applied and ``updated_at`` set to ``now``."""
+    return msgspec.structs.replace(record, updated_at=now, **changes)
 
 
 class TextBlock(msgspec.Struct, frozen=True):

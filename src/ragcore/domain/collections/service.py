@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ragcore.domain.chunk_index import ChunkIndex
 from ragcore.domain.collections.rules import check_embedding_backend, check_pinned_model, validate_name
 from ragcore.domain.errors import Conflict, NotFound
 from ragcore.domain.ids import new_id
@@ -14,8 +15,6 @@ from ragcore.domain.ports import (
     Embedder,
     EmbedderRegistry,
     JobQueue,
-    KeywordIndex,
-    VectorStore,
 )
 
 
@@ -26,24 +25,24 @@ class CollectionService:
         catalog: CollectionCatalog,
         documents: DocumentRepository,
         jobs: JobQueue,
-        vectors: VectorStore,
-        keywords: KeywordIndex,
+        chunks: ChunkIndex,
         blobs: BlobStore,
         embedders: EmbedderRegistry,
         clock: Clock,
         store_prefix: str = "rc_",
     ) -> None:
-        """``embedders``: the embedding backends collections pin; ``store_prefix`` starts every store
-        collection name (a deployment's own namespace)."""
+        """``chunks``: the vectors and keyword index of every collection; ``embedders``: the embedding
+        backends collections pin; ``store_prefix`` starts every store collection name (a deployment's own
+        namespace)."""
         self._store_prefix = store_prefix
         self._catalog = catalog
         self._documents = documents
         self._jobs = jobs
-        self._vectors = vectors
-        self._keywords = keywords
+        self._chunks = chunks
         self._blobs = blobs
         self._embedders = embedders
         self._clock = clock
+        self._pinned: dict[str, tuple[tuple[str, str, int], Embedder]] = {}  # collection id -> (pin, embedder)
 
     def create(
         self, name: str, *, embedding_dimension: int | None = None, extract_metadata: bool = False,
@@ -79,7 +78,7 @@ class CollectionService:
         )
         self._catalog.add(collection)
         try:
-            self._vectors.create_collection(collection.store_id, collection.embedding_dimension)
+            self._chunks.create(collection.store_id, collection.embedding_dimension)
         except BaseException:
             self._catalog.remove(collection.id)
             raise
@@ -104,24 +103,35 @@ class CollectionService:
 
     def embedder(self, collection: Collection) -> Embedder:
         """The embedder of the collection's pinned backend: the only one that may write or query its
-        vectors. Raises Conflict "embedding_backend_mismatch" / "embedding_dimension_mismatch"."""
-        return check_pinned_model(collection, self._embedders)
+        vectors. Call it where the model is used (embedding, dense search), never on upload: the first
+        call per collection may load the model (or ask remote compute for its name).
+
+        The check is cached by collection id (with the pin it passed: a catalog row whose pin changed
+        is checked again); a failed check is not cached. Raises Conflict "embedding_backend_mismatch" /
+        "embedding_dimension_mismatch", Unavailable if the model cannot load."""
+        pin = (collection.embedding_backend, collection.embedding_model, collection.embedding_dimension)
+        cached = self._pinned.get(collection.id)
+        if cached is not None and cached[0] == pin:
+            return cached[1]
+        embedder = check_pinned_model(collection, self._embedders)
+        self._pinned[collection.id] = (pin, embedder)
+        return embedder
 
     def stats(self, name: str) -> CollectionStats:
         """Counts of documents, chunks (vectors) and uploaded bytes."""
         collection = self.get(name)
         documents, size = self._documents.count(collection.id)
-        chunks = self._vectors.count(collection.store_id)
+        chunks = self._chunks.count(collection.store_id)
         return CollectionStats(collection=collection, documents=documents, chunks=chunks, bytes=size)
 
     def delete(self, name: str) -> None:
         """Remove the collection, its vectors, keyword index, documents, jobs and blobs."""
         collection = self.get(name)
-        self._vectors.drop_collection(collection.store_id)
-        self._keywords.drop(collection.store_id)
+        self._chunks.drop(collection.store_id)
         for doc in self._documents.list(collection_id=collection.id):
             if doc.blob_key:
                 self._blobs.delete(doc.blob_key)
             self._jobs.remove_for_document(doc.id)
             self._documents.remove(doc.id)
         self._catalog.remove(collection.id)
+        self._pinned.pop(collection.id, None)

@@ -12,9 +12,10 @@ from typing import Literal
 
 import msgspec
 
+from ragcore.domain.chunk_index import ChunkIndex
 from ragcore.domain.errors import NotFound
 from ragcore.domain.models import Document
-from ragcore.domain.ports import BlobStore, CollectionCatalog, DocumentRepository, JobQueue, VectorStore
+from ragcore.domain.ports import BlobStore, CollectionCatalog, DocumentRepository, JobQueue
 
 DriftKind = Literal[
     "orphan_store_collection", "missing_store_collection", "orphan_vectors", "missing_vectors",
@@ -55,21 +56,21 @@ class DriftReport(msgspec.Struct, frozen=True, kw_only=True):
         return tuple(f for f in self.findings if f.outcome == "found")
 
 
-def orphan_store_collections(catalog: CollectionCatalog, vectors: VectorStore, prefix: str) -> list[Finding]:
+def orphan_store_collections(catalog: CollectionCatalog, chunks: ChunkIndex, prefix: str) -> list[Finding]:
     """Store collections named ``<prefix>*`` (this deployment's) that no catalog row points to
     (action "drop_collection"); other collections on a shared server are left alone."""
     known = {c.store_id for c in catalog.list()}
     return [
         Finding(kind="orphan_store_collection", ids=(sid,), detail=f"store collection {sid} has no catalog row",
                 action="drop_collection")
-        for sid in sorted(vectors.collection_ids())
+        for sid in sorted(chunks.store_ids())
         if sid.startswith(prefix) and sid not in known
     ]
 
 
-def missing_store_collections(catalog: CollectionCatalog, vectors: VectorStore) -> list[Finding]:
+def missing_store_collections(catalog: CollectionCatalog, chunks: ChunkIndex) -> list[Finding]:
     """Catalog rows whose store collection is gone (action "recreate_collection")."""
-    existing = set(vectors.collection_ids())
+    existing = set(chunks.store_ids())
     return [
         Finding(kind="missing_store_collection", ids=(c.id, c.store_id),
                 detail=f"collection {c.name!r} has lost its store collection {c.store_id}",
@@ -79,12 +80,12 @@ def missing_store_collections(catalog: CollectionCatalog, vectors: VectorStore) 
     ]
 
 
-def orphan_vectors(catalog: CollectionCatalog, documents: DocumentRepository, vectors: VectorStore) -> list[Finding]:
+def orphan_vectors(catalog: CollectionCatalog, documents: DocumentRepository, chunks: ChunkIndex) -> list[Finding]:
     """Vectors of documents not registered in their collection (action "delete_vectors")."""
     stored: dict[tuple[str, str], set[str]] = {}
     for c in catalog.list():
         try:
-            stored[(c.id, c.store_id)] = vectors.document_ids(c.store_id)
+            stored[(c.id, c.store_id)] = chunks.document_ids(c.store_id)
         except NotFound:  # reported as missing_store_collection
             continue
     registered = {(d.collection_id, d.id) for d in documents.list()}
@@ -98,7 +99,7 @@ def orphan_vectors(catalog: CollectionCatalog, documents: DocumentRepository, ve
     ]
 
 
-def missing_vectors(catalog: CollectionCatalog, documents: DocumentRepository, vectors: VectorStore) -> list[Finding]:
+def missing_vectors(catalog: CollectionCatalog, documents: DocumentRepository, chunks: ChunkIndex) -> list[Finding]:
     """Ready documents whose vector count differs from their chunk count (action "fail_document")."""
     store_ids = {c.id: c.store_id for c in catalog.list()}
     found = []
@@ -106,7 +107,7 @@ def missing_vectors(catalog: CollectionCatalog, documents: DocumentRepository, v
         store_id = store_ids.get(d.collection_id)
         if store_id is None:
             continue
-        count = vector_count(vectors, store_id, d.id)
+        count = vector_count(chunks, store_id, d.id)
         if count != d.chunk_count:
             detail = f"document {d.filename!r} ({d.id}) is ready with {d.chunk_count} chunks but has {count} vectors"
             found.append(Finding(kind="missing_vectors", ids=(store_id, d.id), detail=detail, action="fail_document"))
@@ -148,10 +149,10 @@ def stuck_jobs(jobs: JobQueue, cutoff: datetime) -> list[Finding]:
     ]
 
 
-def vector_count(vectors: VectorStore, store_id: str, document_id: str) -> int:
+def vector_count(chunks: ChunkIndex, store_id: str, document_id: str) -> int:
     """The document's vectors; 0 when its store collection is missing."""
     try:
-        return vectors.count(store_id, document_id)
+        return chunks.count(store_id, document_id)
     except NotFound:
         return 0
 

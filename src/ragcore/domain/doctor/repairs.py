@@ -11,20 +11,12 @@ from collections.abc import Callable
 
 import msgspec
 
+from ragcore.domain.chunk_index import ChunkIndex
 from ragcore.domain.doctor import drift
 from ragcore.domain.doctor.drift import Finding
 from ragcore.domain.errors import Conflict, NotFound
-from ragcore.domain.ids import new_id
-from ragcore.domain.models import Document, Job
-from ragcore.domain.ports import (
-    BlobStore,
-    Clock,
-    CollectionCatalog,
-    DocumentRepository,
-    JobQueue,
-    KeywordIndex,
-    VectorStore,
-)
+from ragcore.domain.models import Document, Job, updated
+from ragcore.domain.ports import BlobStore, Clock, CollectionCatalog, DocumentRepository, JobQueue
 
 
 class DriftRepairs:
@@ -34,17 +26,15 @@ class DriftRepairs:
         catalog: CollectionCatalog,
         documents: DocumentRepository,
         jobs: JobQueue,
-        vectors: VectorStore,
+        chunks: ChunkIndex,
         blobs: BlobStore,
         clock: Clock,
-        keywords: KeywordIndex | None = None,
     ) -> None:
-        """``keywords``: the keyword index, cleaned along with the vectors (None: not touched)."""
-        self._keywords = keywords
+        """``chunks``: the vectors and keyword index, repaired together."""
+        self._chunks = chunks
         self._catalog = catalog
         self._documents = documents
         self._jobs = jobs
-        self._vectors = vectors
         self._blobs = blobs
         self._clock = clock
 
@@ -53,9 +43,7 @@ class DriftRepairs:
         (store_id,) = finding.ids
         if any(c.store_id == store_id for c in self._catalog.list()):
             return _resolved(finding)
-        self._vectors.drop_collection(store_id)
-        if self._keywords is not None:
-            self._keywords.drop(store_id)
+        self._chunks.drop(store_id)
         return _repaired(finding)
 
     def recreate_collection(self, finding: Finding) -> Finding:
@@ -65,7 +53,7 @@ class DriftRepairs:
         if collection is None:
             return _resolved(finding)
         try:
-            self._vectors.create_collection(store_id, collection.embedding_dimension)
+            self._chunks.create(store_id, collection.embedding_dimension)
         except Conflict:  # recreated meanwhile
             return _resolved(finding)
         return _repaired(finding)
@@ -77,7 +65,7 @@ class DriftRepairs:
         owner = self._catalog.get(document.collection_id) if document else None
         if owner is not None and owner.store_id == store_id:
             return _resolved(finding)
-        self._delete_chunks(store_id, document_id)
+        self._chunks.delete_documents(store_id, [document_id])
         return _repaired(finding)
 
     def fail_lost_vectors(self, finding: Finding) -> Finding:
@@ -86,16 +74,11 @@ class DriftRepairs:
         document = self._documents.get(document_id)
         if document is None or document.status != "ready":
             return _resolved(finding)
-        if drift.vector_count(self._vectors, store_id, document_id) == document.chunk_count:
+        if drift.vector_count(self._chunks, store_id, document_id) == document.chunk_count:
             return _resolved(finding)
-        self._delete_chunks(store_id, document_id)
+        self._chunks.delete_documents(store_id, [document_id])
         message = f"the vectors of {document.filename!r} were lost from the vector store; upload it again"
         return self._fail(document, "vectors_lost", message, finding)
-
-    def _delete_chunks(self, store_id: str, document_id: str) -> None:
-        self._vectors.delete_documents(store_id, [document_id])
-        if self._keywords is not None:
-            self._keywords.delete_documents(store_id, [document_id])
 
     def requeue(self, finding: Finding) -> Finding:
         """lost_job: set the document queued and enqueue a new job, or, when its upload is gone, mark it
@@ -140,7 +123,7 @@ class DriftRepairs:
     def _update(self, document: Document, **changes: object) -> bool:
         """Write the changed document; False when it was deleted meanwhile."""
         try:
-            self._documents.update(msgspec.structs.replace(document, updated_at=self._clock.now(), **changes))
+            self._documents.update(updated(document, self._clock.now(), **changes))
         except NotFound:
             return False
         return True
@@ -148,11 +131,8 @@ class DriftRepairs:
     def _enqueue(self, document: Document) -> Job:
         latest = self._jobs.latest_for_document(document.id)
         attempts = {"max_attempts": latest.max_attempts} if latest else {}
-        now = self._clock.now()
-        job = Job(
-            id=new_id(), document_id=document.id, collection_id=document.collection_id, status="queued",
-            available_at=now, created_at=now, updated_at=now, **attempts,
-        )
+        job = Job.queued(document_id=document.id, collection_id=document.collection_id, now=self._clock.now(),
+                         **attempts)
         self._jobs.enqueue(job)
         return job
 

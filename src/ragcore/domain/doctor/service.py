@@ -15,18 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from ragcore.domain.chunk_index import ChunkIndex
 from ragcore.domain.doctor import drift
 from ragcore.domain.doctor.drift import DriftReport, Finding
 from ragcore.domain.doctor.repairs import DriftRepairs
-from ragcore.domain.ports import (
-    BlobStore,
-    Clock,
-    CollectionCatalog,
-    DocumentRepository,
-    JobQueue,
-    KeywordIndex,
-    VectorStore,
-)
+from ragcore.domain.ports import BlobStore, Clock, CollectionCatalog, DocumentRepository, JobQueue
 
 Step = tuple[Callable[[], list[Finding]], Callable[[Finding], Finding]]
 
@@ -38,27 +31,25 @@ class DoctorService:
         catalog: CollectionCatalog,
         documents: DocumentRepository,
         jobs: JobQueue,
-        vectors: VectorStore,
+        chunks: ChunkIndex,
         blobs: BlobStore,
         clock: Clock,
         stuck_after_seconds: float = 600.0,
         store_prefix: str = "rc_",
-        keywords: KeywordIndex | None = None,
     ) -> None:
         """``stuck_after_seconds``: how long a job may run on an expired lease, or a queued or processing
-        document may stay unchanged without a runnable job, before the doctor reports it. ``keywords``:
-        the keyword index, cleaned wherever vectors are (None: not touched)."""
+        document may stay unchanged without a runnable job, before the doctor reports it. ``chunks``:
+        the vectors (checked) and keyword index (cleaned wherever vectors are)."""
         self._catalog = catalog
         self._store_prefix = store_prefix
         self._documents = documents
         self._jobs = jobs
-        self._vectors = vectors
+        self._chunks = chunks
         self._blobs = blobs
         self._clock = clock
         self._stuck_after = timedelta(seconds=stuck_after_seconds)
         self._repairs = DriftRepairs(
-            catalog=catalog, documents=documents, jobs=jobs, vectors=vectors, blobs=blobs, clock=clock,
-            keywords=keywords,
+            catalog=catalog, documents=documents, jobs=jobs, chunks=chunks, blobs=blobs, clock=clock,
         )
 
     def check(self) -> DriftReport:
@@ -79,12 +70,12 @@ class DoctorService:
 
     def _steps(self) -> list[Step]:
         """(detect, repair) per kind, in repair order."""
-        catalog, documents, vectors, repairs = self._catalog, self._documents, self._vectors, self._repairs
+        catalog, documents, chunks, repairs = self._catalog, self._documents, self._chunks, self._repairs
         return [
-            (lambda: drift.orphan_store_collections(catalog, vectors, self._store_prefix), repairs.drop_collection),
-            (lambda: drift.missing_store_collections(catalog, vectors), repairs.recreate_collection),
-            (lambda: drift.orphan_vectors(catalog, documents, vectors), repairs.delete_vectors),
-            (lambda: drift.missing_vectors(catalog, documents, vectors), repairs.fail_lost_vectors),
+            (lambda: drift.orphan_store_collections(catalog, chunks, self._store_prefix), repairs.drop_collection),
+            (lambda: drift.missing_store_collections(catalog, chunks), repairs.recreate_collection),
+            (lambda: drift.orphan_vectors(catalog, documents, chunks), repairs.delete_vectors),
+            (lambda: drift.missing_vectors(catalog, documents, chunks), repairs.fail_lost_vectors),
             (lambda: drift.orphan_blobs(documents, self._blobs), repairs.blob_deleter()),
             *self._job_steps(),
         ]

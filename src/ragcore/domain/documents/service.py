@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import msgspec
 
+from ragcore.domain.chunk_index import ChunkIndex
 from ragcore.domain.collections.service import CollectionService
 from ragcore.domain.documents.user_metadata import validate_user_metadata
 from ragcore.domain.errors import Conflict, Invalid, NotFound, PayloadTooLarge
@@ -17,10 +18,8 @@ from ragcore.domain.ports import (
     Clock,
     DocumentRepository,
     JobQueue,
-    KeywordIndex,
     Parser,
     SearchCache,
-    VectorStore,
 )
 from ragcore.domain.search.cache import SearchResults
 
@@ -43,8 +42,7 @@ class DocumentService:
         documents: DocumentRepository,
         jobs: JobQueue,
         blobs: BlobStore,
-        vectors: VectorStore,
-        keywords: KeywordIndex,
+        chunks: ChunkIndex,
         parser: Parser,
         clock: Clock,
         max_upload_bytes: int,
@@ -56,8 +54,7 @@ class DocumentService:
         self._documents = documents
         self._jobs = jobs
         self._blobs = blobs
-        self._vectors = vectors
-        self._keywords = keywords
+        self._chunks = chunks
         self._parser = parser
         self._clock = clock
         self._max_upload_bytes = max_upload_bytes
@@ -74,14 +71,14 @@ class DocumentService:
 
         All files are checked before anything is stored, so a bad file stores nothing.
         Raises NotFound (collection), Invalid "no_files" / "empty_file" / "unsupported_format" /
-        "invalid_filename" / "invalid_metadata", PayloadTooLarge "file_too_large", Conflict
-        "embedding_dimension_mismatch" / "embedding_backend_mismatch".
+        "invalid_filename" / "invalid_metadata", PayloadTooLarge "file_too_large". Never loads a model
+        or calls compute for the embedder: the collection's pinned model is checked by the worker (its
+        job fails with the Conflict) and by dense search.
         """
         if not MIN_PRIORITY <= priority <= MAX_PRIORITY:
             raise Invalid(f"priority must be between {MIN_PRIORITY} and {MAX_PRIORITY}", code="invalid_priority")
         user_metadata = {} if metadata is None else validate_user_metadata(metadata)
-        collection = self._collections.get(collection_name)
-        self._collections.embedder(collection)  # its pinned model and backend are still here
+        collection = self._collections.get(collection_name)  # its pinned model is checked where it is used
         if not files:
             raise Invalid("no files were uploaded", code="no_files")
         checked = [(*self._check(filename, data), data) for filename, data in files]
@@ -120,10 +117,8 @@ class DocumentService:
             if found is None:
                 raise
             return self._duplicate(found)
-        job = Job(
-            id=new_id(), document_id=document.id, collection_id=collection.id, status="queued", priority=priority,
-            max_attempts=self._max_attempts, available_at=now, created_at=now, updated_at=now,
-        )
+        job = Job.queued(document_id=document.id, collection_id=collection.id, now=now, priority=priority,
+                         max_attempts=self._max_attempts)
         try:
             self._jobs.enqueue(job)
         except BaseException:  # no document without a job: undo the registry entry and blob
@@ -149,15 +144,15 @@ class DocumentService:
     def chunks(self, document_id: str) -> list[Chunk]:
         """The document's chunks ordered by index (empty until it is ready)."""
         document = self.get(document_id)
-        return self._vectors.chunks(self._store_id(document), document.id)
+        return self._chunks.chunks(self._store_id(document), document.id)
 
     def delete(self, document_id: str) -> None:
-        """Remove vectors and keyword entries first, then blob, job records and registry entry."""
+        """Remove vectors and keyword entries first (ChunkIndex.delete_documents), then blob, job records
+        and registry entry; a failed step raises and leaves the later ones undone (the doctor's drift)."""
         document = self.get(document_id)
         store_id = self._store_id(document)
         try:
-            self._vectors.delete_documents(store_id, [document.id])
-            self._keywords.delete_documents(store_id, [document.id])
+            self._chunks.delete_documents(store_id, [document.id])
             if document.blob_key:
                 self._blobs.delete(document.blob_key)
             self._jobs.remove_for_document(document.id)

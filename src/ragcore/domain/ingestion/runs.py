@@ -6,45 +6,35 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ragcore.domain.errors import JobCancelled, LeaseLost
+from ragcore.domain.jobs.lease import LeasedDocument
 from ragcore.domain.models import Chunk, Collection, Document, DocumentMetadata
-from ragcore.domain.ports import Embedder, ProgressCallback
-
-
-def _nothing() -> None:
-    return None
+from ragcore.domain.ports import Embedder
 
 
 @dataclass(frozen=True, eq=False)
-class IngestionTask:
-    """One document to ingest, with the callbacks of the job that holds it.
+class EmbeddedChunk:
+    """A chunk of ``run``'s document with its vector, waiting to be upserted."""
 
-    ``progress(percent, stage)`` reports a step (the job runner writes it, renewing the lease, when
-    that is due); ``keep_alive()`` renews the lease only when that is due, so it may be called often
-    (between the documents of a batch); ``checkpoint()`` writes the step and renews the lease now
-    (called before the document is marked ready, so a cancelled job's document never becomes ready).
-    Each may raise LeaseLost or JobCancelled; either ends this document's part of the batch only.
-    """
-
-    document_id: str
-    progress: ProgressCallback
-    keep_alive: Callable[[], None] = _nothing
-    checkpoint: Callable[[], None] = _nothing
+    run: DocumentRun
+    chunk: Chunk
+    vector: Sequence[float]
 
 
 @dataclass(eq=False)
 class DocumentRun:
-    """One document's way through a batch. ``outcome`` stays None while it is in flight, then holds
-    the ``ready`` document or the exception that ended it; ``held`` turns False once its job's lease
-    is known to be gone (no more heartbeats)."""
+    """One document's way through a batch, under its job's lease (``task.lease``: progress, keep
+    alive, checkpoint; each may raise LeaseLost or JobCancelled, which end this document only).
+    ``outcome`` stays None while it is in flight, then holds the ``ready`` document or the exception
+    that ended it; ``held`` turns False once its job's lease is known to be gone (no more heartbeats)."""
 
-    task: IngestionTask
+    task: LeasedDocument
     document: Document | None = None  # as loaded, before this attempt changed it
     collection: Collection | None = None
     embedder: Embedder | None = None
     chunks: list[Chunk] = field(default_factory=list)
     page_count: int | None = None
     extracted: DocumentMetadata | None = None
-    unstored: list[tuple[Chunk, Sequence[float]]] = field(default_factory=list)  # embedded, not upserted yet
+    unstored: list[EmbeddedChunk] = field(default_factory=list)  # embedded, not upserted yet
     embedded: int = 0  # chunks embedded so far (its progress)
     outcome: Document | BaseException | None = None
     held: bool = True
@@ -84,7 +74,7 @@ class Batch:
     is not called when the lease was lost (the job's new owner is writing those chunks now).
     """
 
-    def __init__(self, tasks: Sequence[IngestionTask], clean_up: Callable[[DocumentRun, BaseException], None]) -> None:
+    def __init__(self, tasks: Sequence[LeasedDocument], clean_up: Callable[[DocumentRun, BaseException], None]) -> None:
         self.runs = [DocumentRun(task) for task in tasks]
         self._clean_up = clean_up
 
@@ -130,13 +120,13 @@ class Batch:
                 self.fail_all(group, exc)
 
     def keep_alive(self) -> None:
-        """Renew the lease of every job still held (when due, see IngestionTask); a run whose job was
+        """Renew the lease of every job still held (when due, see Lease); a run whose job was
         lost or cancelled ends there if it was still in flight."""
         for run in self.runs:
             if not run.held:
                 continue
             try:
-                run.task.keep_alive()
+                run.task.lease.keep_alive()
             except Exception as exc:
                 run.held = False
                 if run.in_flight:
@@ -144,4 +134,8 @@ class Batch:
 
     def outcomes(self) -> list[Document | Exception]:
         """Per task, in order: the ready document or the exception that ended it."""
-        return [run.outcome for run in self.runs]  # type: ignore[misc]  # every run has ended by now
+        ended = []
+        for run in self.runs:
+            assert isinstance(run.outcome, Document | Exception)  # every run has ended by now
+            ended.append(run.outcome)
+        return ended

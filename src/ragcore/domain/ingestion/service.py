@@ -3,31 +3,27 @@
 
 from collections.abc import Sequence
 
-import msgspec
-
+from ragcore.domain.chunk_index import ChunkIndex
 from ragcore.domain.collections.service import CollectionService
 from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, NotFound
 from ragcore.domain.ingestion.document_text import document_text
-from ragcore.domain.ingestion.runs import Batch, DocumentRun, IngestionTask, by_embedder
+from ragcore.domain.ingestion.runs import Batch, DocumentRun, by_embedder
 from ragcore.domain.ingestion.stream import EmbeddingStream, embedding_text
-from ragcore.domain.models import Collection, Document, DocumentMetadata, ParsedDocument
+from ragcore.domain.jobs.lease import CANCELLED, LeasedDocument, NoLease
+from ragcore.domain.models import Collection, Document, DocumentMetadata, ParsedDocument, updated
 from ragcore.domain.ports import (
     BlobStore,
     Chunker,
     Clock,
     DocumentRepository,
-    KeywordIndex,
     MetadataExtractor,
     Parser,
     ProgressCallback,
     SearchCache,
-    VectorStore,
 )
 from ragcore.domain.search.cache import SearchResults
 
-__all__ = ["CANCELLED", "IngestionService", "IngestionTask", "embedding_text"]
-
-CANCELLED = "ingestion was cancelled"
+__all__ = ["IngestionService", "embedding_text"]
 
 
 class IngestionService:
@@ -37,8 +33,7 @@ class IngestionService:
         collections: CollectionService,
         documents: DocumentRepository,
         blobs: BlobStore,
-        vectors: VectorStore,
-        keywords: KeywordIndex,
+        chunks: ChunkIndex,
         parser: Parser,
         chunker: Chunker,
         clock: Clock,
@@ -48,7 +43,8 @@ class IngestionService:
         metadata: MetadataExtractor | None = None,
         search_cache: SearchCache | None = None,
     ) -> None:
-        """``embed_batch_size``: texts per embedding call; ``upsert_size``: most chunks per vector upsert;
+        """``chunks``: where chunks are written (vectors, then keywords); ``embed_batch_size``: texts per
+        embedding call; ``upsert_size``: most chunks per vector upsert;
         ``stream_chunks``: a batch's documents are embedded in streams that close once they hold this
         many chunks (a document of many chunks fills model batches alone; the cap bounds how long a
         document waits for the others of its batch and the vectors held in memory);
@@ -57,12 +53,11 @@ class IngestionService:
         self._collections = collections
         self._documents = documents
         self._blobs = blobs
-        self._vectors = vectors
-        self._keywords = keywords
+        self._chunks = chunks
         self._parser = parser
         self._chunker = chunker
         self._clock = clock
-        self._stream = EmbeddingStream(vectors, embed_batch_size, upsert_size)
+        self._stream = EmbeddingStream(chunks, embed_batch_size, upsert_size)
         self._stream_chunks = stream_chunks
         self._metadata = metadata
         self._search_cache = SearchResults(search_cache)
@@ -75,12 +70,12 @@ class IngestionService:
         or Unavailable (transient; the caller retries; chunks are written again by id). The keyword
         index is written after the vectors; when that fails, the vectors are removed too.
         """
-        (outcome,) = self.process_many([IngestionTask(document_id, progress)])
+        (outcome,) = self.process_many([LeasedDocument(document_id, NoLease(progress))])
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
 
-    def process_many(self, tasks: Sequence[IngestionTask]) -> list[Document | Exception]:
+    def process_many(self, tasks: Sequence[LeasedDocument]) -> list[Document | Exception]:
         """Ingest several registered documents together; returns per task, in order, the ``ready``
         document or the exception ``process`` would have raised for it (each cleaned up the same way).
 
@@ -93,7 +88,8 @@ class IngestionService:
         every document of its stream with its error (Unavailable: each job retries), a failed upsert
         the documents in it. Then the chunks of each store collection are keyword-indexed in one call,
         each document is registered ``ready``, and the next documents are prepared.
-        Every task's ``keep_alive`` runs after each document step and each call.
+        Every task's ``lease.keep_alive`` runs after each document step and each call; its
+        ``lease.checkpoint`` right before its document is marked ready.
         """
         batch = Batch(tasks, self._clean_up)
         waiting = list(batch.runs)
@@ -136,7 +132,7 @@ class IngestionService:
     def _prepare(self, run: DocumentRun) -> None:
         """Load and check the document, mark it ``processing``, parse, chunk and extract metadata. An
         already ``ready`` document ends the run as is."""
-        progress = run.task.progress
+        progress = run.task.lease.progress
         document = self._documents.get(run.task.document_id)
         if document is None:
             raise NotFound(f"document {run.task.document_id!r} no longer exists", code="document_not_found")
@@ -159,19 +155,20 @@ class IngestionService:
     def _discard_earlier_attempts(self, store_id: str, runs: list[DocumentRun]) -> None:
         """Remove the chunks an earlier attempt of each run's document may have left (fewer chunks this
         time would leave stale ones); called once per store collection."""
-        self._discard(store_id, [run.task.document_id for run in runs])
+        self._chunks.delete_documents(store_id, [run.task.document_id for run in runs])
 
     def _index_keywords(self, store_id: str, runs: list[DocumentRun]) -> None:
-        """Keyword-index the stored chunks of the runs of one store collection in one call."""
-        self._keywords.index(store_id, [chunk for run in runs for chunk in run.chunks])
+        """Keyword-index the stored chunks of the runs of one store collection in one call (on failure
+        their vectors are removed too, see ChunkIndex.write_keywords)."""
+        self._chunks.write_keywords(store_id, [chunk for run in runs for chunk in run.chunks])
 
     def _register(self, run: DocumentRun) -> None:
         """Mark the document ``ready`` (its chunks are stored and keyword-indexed); then bump the search
         cache and delete the upload (a failure there leaves the document ready, the job retries into it)."""
         document, collection = run.document, run.collection
         assert document is not None and collection is not None  # set by _prepare
-        run.task.progress(95, "registering")
-        run.task.checkpoint()  # the last chance to notice a cancellation or a lost lease
+        run.task.lease.progress(95, "registering")
+        run.task.lease.checkpoint()  # the last chance to notice a cancellation or a lost lease
         run.outcome = self._set(
             document, status="ready", chunk_count=len(run.chunks), page_count=run.page_count, blob_key=None,
             error_code=None, error_message=None, extracted=run.extracted or document.extracted,
@@ -185,7 +182,7 @@ class IngestionService:
         failures and cancellations mark the document ``failed``."""
         document = run.document
         assert document is not None  # Batch.fail cleans up prepared documents only
-        self._discard(run.store_id, [document.id])
+        self._chunks.delete_documents(run.store_id, [document.id])
         if isinstance(exc, IngestionFailed):
             self._set(document, status="failed", error_code=exc.code, error_message=exc.message)
         elif isinstance(exc, JobCancelled):
@@ -200,15 +197,7 @@ class IngestionService:
         progress(35, "extracting metadata")
         return self._metadata.extract(document_text(parsed), filename=document.filename)
 
-    def _discard(self, store_id: str, document_ids: list[str]) -> None:
-        """Remove the documents' chunks from the vector store, then from the keyword index (the second
-        is tried even when the first fails)."""
-        try:
-            self._vectors.delete_documents(store_id, document_ids)
-        finally:
-            self._keywords.delete_documents(store_id, document_ids)
-
     def _set(self, document: Document, **changes: object) -> Document:
-        updated = msgspec.structs.replace(document, updated_at=self._clock.now(), **changes)
-        self._documents.update(updated)
-        return updated
+        changed = updated(document, self._clock.now(), **changes)
+        self._documents.update(changed)
+        return changed

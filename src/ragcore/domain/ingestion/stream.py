@@ -3,11 +3,13 @@ batch per call, and their vectors upserted per store collection as the documents
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from ragcore.domain.ingestion.runs import Batch, DocumentRun, by_store
+from ragcore.domain.chunk_index import ChunkIndex
+from ragcore.domain.ingestion.runs import Batch, DocumentRun, EmbeddedChunk, by_store
 from ragcore.domain.models import Chunk
-from ragcore.domain.ports import VectorStore
+from ragcore.domain.ports import Embedder
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -17,13 +19,21 @@ def embedding_text(chunk: Chunk) -> str:
     return chunk.text
 
 
+@dataclass(frozen=True, eq=False)
+class PendingChunk:
+    """A chunk of ``run``'s document waiting to be embedded."""
+
+    run: DocumentRun
+    chunk: Chunk
+
+
 class EmbeddingStream:
     """``batch_size``: texts per embedding call (one model batch); ``upsert_size``: most chunks per vector
     upsert, and how many must wait before one is made mid-stream (each call has a fixed cost: ~12 ms
     in embedded Chroma, +0.5 ms per chunk)."""
 
-    def __init__(self, vectors: VectorStore, batch_size: int, upsert_size: int = 256) -> None:
-        self._vectors = vectors
+    def __init__(self, chunks: ChunkIndex, batch_size: int, upsert_size: int = 256) -> None:
+        self._chunks = chunks
         self._batch = batch_size
         self._upsert_size = upsert_size
 
@@ -37,25 +47,34 @@ class EmbeddingStream:
         embedder = group[0].embedder
         assert embedder is not None  # by_embedder groups prepared runs only
         pending = length_sorted(group)
-        while pending := [pair for pair in pending if pair[0].in_flight]:  # drop documents that ended
+        while pending := [item for item in pending if item.run.in_flight]:  # drop documents that ended
             head, pending = pending[: self._batch], pending[self._batch :]
-            try:
-                vectors = embedder.embed_documents([embedding_text(chunk) for _, chunk in head])
-            except BaseException as exc:  # the stream stops: each of its documents ends with the error
-                batch.fail_all(group, exc)
+            if not self._embed(batch, group, embedder, head):
                 return
-            embedded = list(per_run(head, vectors))
-            for run, items in embedded:
-                run.unstored.extend(items)
-                run.embedded += len(items)
-            for runs in by_store(group):
-                self._store(batch, runs, final=False)
-            for run, _ in embedded:
+            self._store_all(batch, group, final=False)
+            for run in _runs_of(head):
                 if run.in_flight:
                     batch.step(run, _report_embedded)
             batch.keep_alive()
+        self._store_all(batch, group, final=True)
+
+    def _embed(self, batch: Batch, group: list[DocumentRun], embedder: Embedder, head: list[PendingChunk]) -> bool:
+        """Embed ``head`` in one call and hand each run its vectors (in chunk order); False when the call
+        failed, which ends every run of ``group`` with its error."""
+        try:
+            vectors = embedder.embed_documents([embedding_text(item.chunk) for item in head])
+        except BaseException as exc:
+            batch.fail_all(group, exc)
+            return False
+        embedded = [EmbeddedChunk(item.run, item.chunk, vector) for item, vector in zip(head, vectors, strict=True)]
+        for item in sorted(embedded, key=lambda e: e.chunk.index):
+            item.run.unstored.append(item)
+            item.run.embedded += 1
+        return True
+
+    def _store_all(self, batch: Batch, group: list[DocumentRun], *, final: bool) -> None:
         for runs in by_store(group):
-            self._store(batch, runs, final=True)
+            self._store(batch, runs, final=final)
 
     def _store(self, batch: Batch, runs: list[DocumentRun], *, final: bool) -> None:
         """Upsert the embedded chunks of ``runs`` (one store collection) in calls of ``upsert_size``,
@@ -63,37 +82,35 @@ class EmbeddingStream:
         live = [run for run in runs if run.in_flight and run.unstored]
         if not final and sum(len(run.unstored) for run in live) < self._upsert_size:
             return
-        waiting = [(run, item) for run in live for item in run.unstored]
+        waiting = [item for run in live for item in run.unstored]
         for run in live:
             run.unstored = []
         for start in range(0, len(waiting), self._upsert_size):
-            part = [(run, item) for run, item in waiting[start : start + self._upsert_size] if run.in_flight]
-            if not part:  # every document of this slice ended with an earlier failed upsert
-                continue
-            try:
-                self._vectors.upsert(runs[0].store_id, [c for _, (c, _) in part], [v for _, (_, v) in part])
-            except BaseException as exc:  # the call failed for every document in it
-                batch.fail_all(list({id(run): run for run, _ in part}.values()), exc)
+            self._upsert(batch, runs[0].store_id, waiting[start : start + self._upsert_size])
+
+    def _upsert(self, batch: Batch, store_id: str, items: list[EmbeddedChunk]) -> None:
+        """One vector upsert of the ``items`` whose documents are still in flight; a failure ends them."""
+        part = [item for item in items if item.run.in_flight]
+        if not part:  # every document of this slice ended with an earlier failed upsert
+            return
+        try:
+            self._chunks.write_vectors(store_id, [item.chunk for item in part], [item.vector for item in part])
+        except BaseException as exc:  # the call failed for every document in it
+            batch.fail_all(_runs_of(part), exc)
 
 
 def _report_embedded(run: DocumentRun) -> None:
     total = len(run.chunks)
-    run.task.progress(40 + int(55 * run.embedded / total), f"embedding {run.embedded}/{total} chunks")
+    run.task.lease.progress(40 + int(55 * run.embedded / total), f"embedding {run.embedded}/{total} chunks")
 
 
-def length_sorted(group: Sequence[DocumentRun]) -> list[tuple[DocumentRun, Chunk]]:
+def _runs_of(items: Sequence[PendingChunk | EmbeddedChunk]) -> list[DocumentRun]:
+    """The distinct runs of ``items``, in order of first appearance."""
+    return list({id(item.run): item.run for item in items}.values())
+
+
+def length_sorted(group: Sequence[DocumentRun]) -> list[PendingChunk]:
     """Every chunk of ``group``, longest embedding text first (characters, as sentence-transformers
     sorts), so that slices of this order pad little whichever embedder encodes them."""
-    pairs = [(run, chunk) for run in group for chunk in run.chunks]
-    return sorted(pairs, key=lambda pair: len(embedding_text(pair[1])), reverse=True)
-
-
-def per_run(
-    pairs: Sequence[tuple[DocumentRun, Chunk]], vectors: Sequence[Sequence[float]]
-) -> Iterator[tuple[DocumentRun, list[tuple[Chunk, Sequence[float]]]]]:
-    """The (chunk, vector) pairs of one embedded slice per document, each in chunk order."""
-    found: dict[int, tuple[DocumentRun, list[tuple[Chunk, Sequence[float]]]]] = {}
-    for (run, chunk), vector in zip(pairs, vectors, strict=True):
-        found.setdefault(id(run), (run, []))[1].append((chunk, vector))
-    for run, items in found.values():
-        yield run, sorted(items, key=lambda item: item[0].index)
+    pending = [PendingChunk(run, chunk) for run in group for chunk in run.chunks]
+    return sorted(pending, key=lambda item: len(embedding_text(item.chunk)), reverse=True)

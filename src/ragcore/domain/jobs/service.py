@@ -9,10 +9,8 @@ from functools import partial
 import msgspec
 
 from ragcore.domain.errors import Conflict, IngestionFailed, JobCancelled, LeaseLost, NotFound, RagCoreError
-from ragcore.domain.ids import new_id
-from ragcore.domain.ingestion.runs import IngestionTask
-from ragcore.domain.ingestion.service import CANCELLED, IngestionService
-from ragcore.domain.models import FINISHED_JOB_STATUSES, Job
+from ragcore.domain.jobs.lease import CANCELLED, BatchHandler, LeasedDocument
+from ragcore.domain.models import FINISHED_JOB_STATUSES, Document, Job, updated
 from ragcore.domain.ports import Clock, JobQueue
 
 
@@ -21,18 +19,19 @@ class JobService:
         self,
         *,
         queue: JobQueue,
-        ingestion: IngestionService,
+        handler: BatchHandler,
         clock: Clock,
         lease_seconds: float = 60.0,
         backoff_seconds: float = 2.0,
         backoff_cap_seconds: float = 300.0,
         progress_seconds: float = 1.0,
     ) -> None:
-        """``progress_seconds``: a running job's progress steps are written (each write renews its
-        lease and notices a cancellation or a lost lease) at most this often, and always right
-        before its document is marked ready; each write is one fenced store round trip."""
+        """``handler``: runs the documents of leased jobs (the container gives IngestionService);
+        ``progress_seconds``: a running job's progress steps are written (each write renews its lease
+        and notices a cancellation or a lost lease) at most this often, and always right before its
+        document is marked ready; each write is one fenced store round trip."""
         self._queue = queue
-        self._ingestion = ingestion
+        self._handler = handler
         self._clock = clock
         self._lease_seconds = lease_seconds
         self._backoff = backoff_seconds
@@ -55,12 +54,11 @@ class JobService:
         job = self.get(job_id)
         if job.status in FINISHED_JOB_STATUSES:
             raise Conflict(f"job {job_id!r} has already ended ({job.status})", code="job_finished")
-        cancelled = msgspec.structs.replace(
-            job, status="cancelled", stage="cancelled", lease_owner=None, lease_expires_at=None,
-            updated_at=self._clock.now(),
+        cancelled = updated(
+            job, self._clock.now(), status="cancelled", stage="cancelled", lease_owner=None, lease_expires_at=None,
         )
         self._queue.update(cancelled)
-        self._ingestion.mark_failed(job.document_id, "job_cancelled", CANCELLED)
+        self._handler.mark_failed(job.document_id, "job_cancelled", CANCELLED)
         return cancelled
 
     def retry(self, job_id: str, *, priority: int | None = None) -> Job:
@@ -77,12 +75,10 @@ class JobService:
         others = [j for j in self._queue.list(document_id=job.document_id) if j.id != job.id]
         if any(j.status in ("queued", "running", "succeeded") or j.created_at > job.created_at for j in others):
             raise Conflict(f"the document of job {job_id!r} already has a newer job", code="job_superseded")
-        self._ingestion.reset(job.document_id)
-        now = self._clock.now()
-        new = Job(
-            id=new_id(), document_id=job.document_id, collection_id=job.collection_id, status="queued",
+        self._handler.reset(job.document_id)
+        new = Job.queued(
+            document_id=job.document_id, collection_id=job.collection_id, now=self._clock.now(),
             priority=job.priority if priority is None else priority, max_attempts=job.max_attempts,
-            available_at=now, created_at=now, updated_at=now,
         )
         self._queue.enqueue(new)
         return new
@@ -99,7 +95,7 @@ class JobService:
         return jobs[0] if jobs else None
 
     def run_batch(self, worker_id: str, max_jobs: int) -> list[Job]:
-        """Lease up to ``max_jobs`` due jobs and run them together (IngestionService.process_many: the
+        """Lease up to ``max_jobs`` due jobs and run them together (the handler's ``process_many``: the
         chunks of all their documents are embedded in one length-sorted stream); returns their end
         states in lease order, empty if none was due.
 
@@ -114,27 +110,30 @@ class JobService:
         ]
         lost = [r for r in runners if r.job.attempts > r.job.max_attempts]  # earlier holders died mid-job
         live = [r for r in runners if r not in lost]
-        ended: dict[str, Job] = {}
-        errors: list[Exception] = []
-        for runner in lost:
-            _save(ended, errors, runner, self._abandoned)
-        tasks = [IngestionTask(r.job.document_id, r.progress, r.keep_alive, r.checkpoint) for r in live]
-        for runner, outcome in zip(live, self._ingestion.process_many(tasks) if tasks else [], strict=True):
-            _save(ended, errors, runner, partial(self._end, outcome=outcome))
+        ends = {r.job.id: _ended(partial(self._abandoned, r)) for r in lost}
+        for runner, outcome in zip(live, self._process(live), strict=True):
+            ends[runner.job.id] = _ended(partial(self._end, runner, outcome))
+        errors = [end for end in ends.values() if isinstance(end, Exception)]
         if errors:
             raise errors[0]
-        return [job for r in runners if (job := ended.get(r.job.id)) is not None]
+        return [end for r in runners if isinstance(end := ends[r.job.id], Job)]
+
+    def _process(self, runners: list[_Run]) -> list[Document | Exception]:
+        """The handler's outcome per runner's document, in order (no call for none)."""
+        if not runners:
+            return []
+        return self._handler.process_many([LeasedDocument(r.job.document_id, r) for r in runners])
 
     def _abandoned(self, runner: _Run) -> Job:
         """Earlier holders died mid-job (crash, OOM) ``max_attempts`` times: stop retrying."""
         message = f"the job was abandoned by its worker {runner.job.max_attempts} times"
-        self._ingestion.mark_failed(runner.job.document_id, "worker_lost", message)
+        self._handler.mark_failed(runner.job.document_id, "worker_lost", message)
         return runner.fail("worker_lost", message)
 
     def _end(self, runner: _Run, outcome: object) -> Job | None:
         """Save the end state of a job whose document ended with ``outcome`` (ready, or an exception)."""
         if isinstance(outcome, (LeaseLost, JobCancelled)):  # the job is someone else's now, or over
-            return self._queue.get(runner.job.id)  # type: ignore[return-value]
+            return self._queue.get(runner.job.id)
         if isinstance(outcome, (IngestionFailed, NotFound)):  # permanent: the file, or the document, is gone
             return runner.fail(outcome.code, outcome.message)
         if isinstance(outcome, Exception):  # transient or unexpected: retry with backoff, keep the last error
@@ -146,7 +145,7 @@ class JobService:
         message = exc.message if isinstance(exc, RagCoreError) else f"{type(exc).__name__}: {exc}"
         job = runner.job
         if job.attempts >= job.max_attempts:  # dead-letter: failed for good, last error kept
-            self._ingestion.mark_failed(job.document_id, code, message)
+            self._handler.mark_failed(job.document_id, code, message)
             return runner.fail(code, message)
         delay = min(self._backoff * 2 ** (job.attempts - 1), self._backoff_cap)
         return runner.save(
@@ -194,18 +193,15 @@ class _Run:
     def save(self, **changes: object) -> Job:
         if "status" in changes:  # an end state, or back to the queue: the lease is released
             changes.update(lease_owner=None, lease_expires_at=None)
-        self.job = msgspec.structs.replace(self.job, updated_at=self._clock.now(), **changes)
+        self.job = updated(self.job, self._clock.now(), **changes)
         self._queue.save(self.job, self._worker_id)
         return self.job
 
 
-def _save(ended: dict[str, Job], errors: list[Exception], runner: _Run, end: Callable[[_Run], Job | None]) -> None:
-    """Record the job's end state ``end(runner)`` in ``ended`` (None: the job is gone). A failed save
-    goes to ``errors``, so the other jobs of a batch are still saved; the caller raises it after them."""
+def _ended(end: Callable[[], Job | None]) -> Job | Exception | None:
+    """The job's end state ``end()`` (None: the job is gone), or the exception that saving it raised
+    (e.g. the queue is down: the lease expires and the job is handed out again)."""
     try:
-        job = end(runner)
-    except Exception as exc:  # e.g. the queue is down: the lease expires and the job is handed out again
-        errors.append(exc)
-        return
-    if job is not None:
-        ended[runner.job.id] = job
+        return end()
+    except Exception as exc:
+        return exc
