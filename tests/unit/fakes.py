@@ -166,3 +166,37 @@ class FlakyKeywordIndex:
 
     def __getattr__(self, name):
         return getattr(self._inner, name)
+
+
+class BrokenStore:
+    """Wraps a VectorStore or KeywordIndex; every call of a method named in ``broken`` raises
+    Unavailable(code=``code``) (and is recorded in ``failed``), the others pass through."""
+
+    def __init__(self, inner, *broken: str, code: str = "store_unavailable") -> None:
+        self._inner = inner
+        self._broken = set(broken)
+        self._code = code
+        self.failed: list[str] = []
+
+    def __getattr__(self, name):
+        if name in self._broken:
+            return lambda *args, **kwargs: self._fail(name)
+        return getattr(self._inner, name)
+
+    def _fail(self, name: str):
+        self.failed.append(name)
+        raise Unavailable(f"{name} failed", code=self._code)
+
+
+class GuardedEmbedderRegistry:
+    """Wraps an EmbedderRegistry; once ``armed``, touching it in any way raises AssertionError (an
+    upload must never load a model or call compute)."""
+
+    def __init__(self, inner) -> None:
+        self._inner = inner
+        self.armed = False
+
+    def __getattr__(self, name):
+        if self.armed:
+            raise AssertionError(f"the embedder registry was touched ({name})")
+        return getattr(self._inner, name)

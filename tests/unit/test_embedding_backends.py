@@ -56,10 +56,13 @@ def test_a_pinned_backend_this_deployment_lacks_is_a_conflict(rag):
     stored = rag.catalog.get_by_name("docs")
     rag.catalog.remove(stored.id)
     rag.catalog.add(msgspec.structs.replace(stored, embedding_backend="openvino"))
-    for call in (lambda: rag.search_service.search("docs", "apples", 5, mode="dense"),
-                 lambda: rag.document_service.upload("docs", [("x.txt", b"more")])):
-        with pytest.raises(Conflict) as err:
-            call()
-        assert err.value.code == "embedding_backend_mismatch"
-        assert "'openvino'" in err.value.message and "torch, onnx-int8" in err.value.message
+    with pytest.raises(Conflict) as err:
+        rag.search_service.search("docs", "apples", 5, mode="dense")
+    assert err.value.code == "embedding_backend_mismatch"
+    assert "'openvino'" in err.value.message and "torch, onnx-int8" in err.value.message
+    (accepted,) = rag.document_service.upload("docs", [("x.txt", b"more")])  # an upload never checks the model
+    job = rag.job_service.run_next("w1")  # the worker does, where it embeds
+    assert (job.status, job.error_code) == ("queued", "embedding_backend_mismatch")
+    assert "'openvino'" in job.error_message and "torch, onnx-int8" in job.error_message
+    assert rag.documents.get(accepted.document.id).status == "queued"  # checked before it is processed
     assert rag.search_service.search("docs", "apples", 5, mode="keyword") == []  # keyword search needs no model

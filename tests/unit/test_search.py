@@ -43,9 +43,9 @@ def test_pinned_model_mismatch_is_a_conflict(indexed):
     with pytest.raises(Conflict) as err:
         indexed.search_service.search("docs", "apples", 5)
     assert err.value.code == "embedding_dimension_mismatch"
-    with pytest.raises(Conflict) as err:
-        indexed.document_service.upload("docs", [("x.txt", b"more")])
-    assert err.value.code == "embedding_dimension_mismatch"
+    indexed.document_service.upload("docs", [("x.txt", b"more")])  # an upload never checks the model
+    job = indexed.job_service.run_next("w1")  # the worker does, before it embeds
+    assert (job.status, job.error_code) == ("queued", "embedding_dimension_mismatch")
 
 
 def test_chunks_of_documents_not_ready_are_never_returned(indexed):
