@@ -98,8 +98,10 @@ def test_pinned_model_mismatch_is_409(client):
     catalog.add(msgspec.structs.replace(stored, embedding_model="other/model", embedding_dimension=768))
     r = client.get("/api/v1/search", params={"q": "x", "collection": "docs"})
     assert (r.status_code, r.json()["code"]) == (409, "embedding_dimension_mismatch")
-    r = upload(client, "docs", ("a.txt", b"hello"))
-    assert (r.status_code, r.json()["code"]) == (409, "embedding_dimension_mismatch")
+    r = upload(client, "docs", ("a.txt", b"hello"))  # an upload never loads the model to check it
+    assert r.status_code == 202
+    job = client.container.services.jobs().run_next("test-worker")  # the worker checks it
+    assert (job.status, job.error_code) == ("queued", "embedding_dimension_mismatch")
 
 
 def test_bad_requests_are_problem_bodies(client):

@@ -79,14 +79,20 @@ class EmbeddingStream:
     def _store(self, batch: Batch, runs: list[DocumentRun], *, final: bool) -> None:
         """Upsert the embedded chunks of ``runs`` (one store collection) in calls of ``upsert_size``,
         mid-stream only once that many wait, at its end all of them."""
+        waiting = self._due(runs, final=final)
+        for start in range(0, len(waiting), self._upsert_size):
+            self._upsert(batch, runs[0].store_id, waiting[start : start + self._upsert_size])
+
+    def _due(self, runs: list[DocumentRun], *, final: bool) -> list[EmbeddedChunk]:
+        """The embedded chunks of ``runs`` in flight, taken from them, if an upsert is due (at the end,
+        or once ``upsert_size`` wait); else none."""
         live = [run for run in runs if run.in_flight and run.unstored]
         if not final and sum(len(run.unstored) for run in live) < self._upsert_size:
-            return
+            return []
         waiting = [item for run in live for item in run.unstored]
         for run in live:
             run.unstored = []
-        for start in range(0, len(waiting), self._upsert_size):
-            self._upsert(batch, runs[0].store_id, waiting[start : start + self._upsert_size])
+        return waiting
 
     def _upsert(self, batch: Batch, store_id: str, items: list[EmbeddedChunk]) -> None:
         """One vector upsert of the ``items`` whose documents are still in flight; a failure ends them."""

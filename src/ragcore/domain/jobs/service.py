@@ -108,15 +108,21 @@ class JobService:
             _Run(self._queue, self._clock, self._lease_seconds, self._progress_every, job, worker_id)
             for job in self._queue.lease_many(worker_id, self._lease_seconds, max_jobs)
         ]
-        lost = [r for r in runners if r.job.attempts > r.job.max_attempts]  # earlier holders died mid-job
-        live = [r for r in runners if r not in lost]
-        ends = {r.job.id: _ended(partial(self._abandoned, r)) for r in lost}
-        for runner, outcome in zip(live, self._process(live), strict=True):
-            ends[runner.job.id] = _ended(partial(self._end, runner, outcome))
+        ends = self._end_all(runners)
         errors = [end for end in ends.values() if isinstance(end, Exception)]
         if errors:
             raise errors[0]
         return [end for r in runners if isinstance(end := ends[r.job.id], Job)]
+
+    def _end_all(self, runners: list[_Run]) -> dict[str, Job | Exception | None]:
+        """Per job id: its saved end state, None (the job is gone) or the error saving it raised. Jobs
+        whose earlier holders died mid-job too often end first; the others once the handler ran them."""
+        lost = [r for r in runners if r.job.attempts > r.job.max_attempts]
+        live = [r for r in runners if r not in lost]
+        ends = {r.job.id: _ended(partial(self._abandoned, r)) for r in lost}
+        for runner, outcome in zip(live, self._process(live), strict=True):
+            ends[runner.job.id] = _ended(partial(self._end, runner, outcome))
+        return ends
 
     def _process(self, runners: list[_Run]) -> list[Document | Exception]:
         """The handler's outcome per runner's document, in order (no call for none)."""

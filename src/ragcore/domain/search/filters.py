@@ -54,11 +54,7 @@ def _filter(raw: dict[str, Any], depth: int) -> Predicate:
 
 def _clause(key: str, value: object, depth: int) -> Predicate:
     if key in ("$and", "$or"):
-        if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
-            raise _invalid(f"{key!r} takes a non-empty list of filter objects")
-        parts = [_filter(v, depth + 1) for v in value]
-        combine = all if key == "$and" else any
-        return lambda doc: combine(part(doc) for part in parts)
+        return _combined(key, value, depth)
     if key.startswith("$"):
         raise _invalid(f"unknown operator {key!r}; only '$and' and '$or' may stand in place of a field")
     getter = _getter(key)
@@ -67,6 +63,15 @@ def _clause(key: str, value: object, depth: int) -> Predicate:
         raise _invalid(f"field {key!r} has no operator")
     tests = [_condition(key, op, operand) for op, operand in conditions.items()]
     return lambda doc: all(test(getter(doc)) for test in tests)
+
+
+def _combined(key: str, value: object, depth: int) -> Predicate:
+    """``$and`` / ``$or`` of a non-empty list of filters."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+        raise _invalid(f"{key!r} takes a non-empty list of filter objects")
+    parts = [_filter(v, depth + 1) for v in value]
+    combine = all if key == "$and" else any
+    return lambda doc: combine(part(doc) for part in parts)
 
 
 def _getter(field: str) -> Callable[[Document], Any]:
@@ -84,21 +89,30 @@ def _getter(field: str) -> Callable[[Document], Any]:
 
 def _condition(field: str, op: str, operand: object) -> Callable[[Any], bool]:
     if op in LIST_OPERATORS:
-        if not isinstance(operand, list) or not operand or not all(_is_scalar(x) for x in operand):
-            raise _invalid(f"{op!r} on field {field!r} takes a non-empty list of strings, numbers or booleans")
-        items = tuple(operand)
+        items = _list_operand(field, op, operand)
     elif op in SCALAR_OPERATORS:
-        if not _is_scalar(operand):
-            raise _invalid(f"{op!r} on field {field!r} takes a string, number or boolean")
-        if op not in ("$eq", "$ne") and (field == "keywords" or isinstance(operand, bool)):
-            raise _invalid(f"{op!r} does not apply to field {field!r}" if field == "keywords" else
-                           f"{op!r} on field {field!r} takes a string or a number")
-        items = (operand,)
+        items = (_scalar_operand(field, op, operand),)
     else:
         raise _invalid(f"unknown operator {op!r} on field {field!r}")
     if field == "created_at" and not all(isinstance(x, str) for x in items):
         raise _invalid("field 'created_at' compares with ISO 8601 strings such as \"2026-01-31\"")
     return _test(op, items, many=field == "keywords")
+
+
+def _list_operand(field: str, op: str, operand: object) -> tuple[Any, ...]:
+    if not isinstance(operand, list) or not operand or not all(_is_scalar(x) for x in operand):
+        raise _invalid(f"{op!r} on field {field!r} takes a non-empty list of strings, numbers or booleans")
+    return tuple(operand)
+
+
+def _scalar_operand(field: str, op: str, operand: object) -> object:
+    if not _is_scalar(operand):
+        raise _invalid(f"{op!r} on field {field!r} takes a string, number or boolean")
+    if op not in ("$eq", "$ne") and field == "keywords":
+        raise _invalid(f"{op!r} does not apply to field {field!r}")
+    if op not in ("$eq", "$ne") and isinstance(operand, bool):
+        raise _invalid(f"{op!r} on field {field!r} takes a string or a number")
+    return operand
 
 
 def _test(op: str, items: tuple[Any, ...], *, many: bool) -> Callable[[Any], bool]:
