@@ -1,5 +1,5 @@
 """Remote compute adapters: the Parser, Chunker, Embedder and MetadataExtractor ports over HTTP, served
-by ``ragcore compute serve`` (app/compute_api.py). Wire format: adapters/compute/wire.py.
+by ``ragcore compute serve`` (app/compute_service/api.py). Wire format: adapters/compute/wire.py.
 
 Every call may raise Unavailable(code="compute_unavailable") after the client's retries (see
 http_client.py); the service's domain errors come back with the same class, code and message.

@@ -1,4 +1,4 @@
-"""Wire format of the compute service: msgspec Structs shared by the server (app/compute_api.py) and
+"""Wire format of the compute service: msgspec Structs shared by the server (app/compute_service/api.py) and
 the client (adapters/compute/remote.py), JSON over HTTP.
 
 Vectors travel packed: ``EmbedResponse.vectors`` is the little-endian float32 matrix

@@ -11,7 +11,7 @@ from ragcore.domain.ports import LanguageModel
 from ragcore.domain.search.service import SearchService
 
 MAX_QUESTION_CHARS = 4000
-Filters = Mapping[str, Any]  # the metadata filter language of domain/filters.py
+Filters = Mapping[str, Any]  # the metadata filter language of domain/search/filters.py
 
 
 class AnswerStream:
@@ -57,7 +57,7 @@ class AnswerService:
         """The model's answer with citations for every kept ``[n]`` marker (see ``domain.citations``).
 
         ``mode="extractive"``: the best passages as citations, ``text`` None, no model call.
-        ``filters`` go to the search (domain/filters.py). Nothing retrieved: ``text`` None, no model call.
+        ``filters`` go to the search (domain/search/filters.py). Nothing retrieved: ``text`` None, no model call.
         Raises Invalid "invalid_question" (blank or over 4,000 characters; checked before any search or
         model call), the errors of ``SearchService.search``, Invalid "question_too_long" (no room for
         passages), Unavailable "llm_unavailable".

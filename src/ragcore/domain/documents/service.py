@@ -67,7 +67,7 @@ class DocumentService:
     ) -> list[Accepted]:
         """Validate every file, then store each blob, register it ``queued`` and enqueue its job
         (``priority``: higher runs first; ``metadata``: user metadata of every new document, a flat
-        JSON object, see domain/metadata.py). A duplicate keeps its existing metadata.
+        JSON object, see domain/documents/user_metadata.py). A duplicate keeps its existing metadata.
 
         All files are checked before anything is stored, so a bad file stores nothing.
         Raises NotFound (collection), Invalid "no_files" / "empty_file" / "unsupported_format" /

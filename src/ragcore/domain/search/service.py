@@ -81,7 +81,7 @@ class SearchService:
         """Up to ``top_k`` hits of documents whose status is ``ready`` (and that match ``filters``).
 
         ``mode``: "dense" | "keyword" | "hybrid" (None: the configured default); ``filters``: see
-        domain/filters.py. Raises Invalid "invalid_query" / "invalid_top_k" (1..100) / "invalid_mode" /
+        domain/search/filters.py. Raises Invalid "invalid_query" / "invalid_top_k" (1..100) / "invalid_mode" /
         "invalid_filter", NotFound "collection_not_found" (nothing is created), Conflict
         "embedding_dimension_mismatch" / "embedding_backend_mismatch" (dense and hybrid). A repeated
         search may be served from the cache; its hits are re-checked against the registry, so a deleted
