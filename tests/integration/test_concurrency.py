@@ -98,7 +98,7 @@ def _assert_stores_agree(url: str, container, files) -> None:
         assert stats["chunks"] == stores.vectors().count(collection.store_id) == sum(d["chunk_count"] for d in docs)
         assert stores.vectors().document_ids(collection.store_id) == {d["id"] for d in docs}
         assert stats["documents"] == len(expected)
-    prefix = container.settings.store_prefix
+    prefix = container.settings().storage.store_prefix
     ours = sorted(s for s in stores.vectors().collection_ids() if s.startswith(prefix))
     assert ours == sorted(c.store_id for c in stores.catalog().list())
     assert stores.blobs().keys() == []  # every upload's bytes were released when its job ended

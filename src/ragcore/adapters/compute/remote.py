@@ -42,7 +42,7 @@ class HttpChunker:
     """Chunker port: ``POST /chunk`` with the parsed document; the service measures chunks with its
     own embedding model's tokenizer. ``chunk_size``/``chunk_overlap`` in tokens, as LlamaIndexChunker."""
 
-    def __init__(self, client: ComputeHttpClient, chunk_size: int = 254, chunk_overlap: int = 32) -> None:
+    def __init__(self, client: ComputeHttpClient, *, chunk_size: int, chunk_overlap: int) -> None:
         self._client = client
         self._size = chunk_size
         self._overlap = chunk_overlap

@@ -35,9 +35,9 @@ def serve(
     from ragcore.app.http.app import create_app
 
     container = bootstrap()
-    settings = container.settings
-    uvicorn.run(create_app(container, run_worker=worker), host=host or settings.host, port=port or settings.port,
-                access_log=settings.access_log)
+    server = container.settings().server
+    uvicorn.run(create_app(container, run_worker=worker), host=host or server.host, port=port or server.port,
+                access_log=server.access_log)
 
 
 @app.command()
@@ -55,8 +55,8 @@ def migrate() -> None:
     """Create or upgrade the SQL schema (Alembic, to head)."""
     from ragcore.app.bootstrap import bootstrap
 
-    settings = bootstrap(log_level="WARNING").settings
-    console.print(f"migrated {settings.sql_url}")
+    storage = bootstrap(log_level="WARNING").settings().storage
+    console.print(f"migrated {storage.sql_url}")
 
 
 @app.command()

@@ -82,9 +82,8 @@ def extract_metadata(data: wire.MetadataRequest, state: State) -> DocumentMetada
     return state.runtime.metadata.extract(data.text, filename=data.filename)
 
 
-def create_compute_app(runtime: ComputeRuntime | None = None, *, max_upload_bytes: int = 100 * 1024 * 1024) -> Litestar:
+def create_compute_app(runtime: ComputeRuntime, *, max_upload_bytes: int) -> Litestar:
     """The compute app; the embedding model loads at start-up, before the port accepts connections."""
-    runtime = runtime or ComputeRuntime()
     return Litestar(
         route_handlers=[health, parse, chunk, embed, extract_metadata],
         exception_handlers={RagCoreError: compute_error, HTTPException: http_error, Exception: unexpected_error},

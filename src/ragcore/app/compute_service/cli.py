@@ -25,6 +25,6 @@ def serve(
     from ragcore.app.settings import Settings
 
     settings = Settings()
-    configure(settings.log_level)
-    api = create_compute_app(ComputeRuntime.from_settings(settings), max_upload_bytes=settings.max_upload_bytes)
-    uvicorn.run(api, host=host, port=port, access_log=False, log_level=settings.log_level.lower())
+    configure(settings.server.log_level)
+    api = create_compute_app(ComputeRuntime.from_settings(settings), max_upload_bytes=settings.server.max_upload_bytes)
+    uvicorn.run(api, host=host, port=port, access_log=False, log_level=settings.server.log_level.lower())

@@ -14,6 +14,7 @@ from ragcore.app.http.controllers.uploads import UploadController
 from ragcore.app.http.deps import DEPENDENCIES
 from ragcore.app.http.health import check_ready
 from ragcore.app.problems import EXCEPTION_HANDLERS, PROBLEM_JSON
+from ragcore.app.worker.pool import worker_for
 from ragcore.app.worker.runner import Worker
 
 
@@ -37,16 +38,12 @@ def ready(state: State) -> Response:
 def create_app(container: Container | None = None, *, run_worker: bool = True) -> Litestar:
     """The API app; with ``run_worker`` an in-process worker thread runs jobs while the app is up."""
     container = container or build_container()
-    settings = container.settings
+    settings = container.settings()
     workers: list[Worker] = []
 
     def start_worker() -> None:
         if run_worker:
-            worker = Worker(
-                container.services.jobs(), poll_seconds=settings.worker_poll_seconds,
-                batch_documents=settings.worker_batch_documents,
-                reconcile=container.services.doctor().reconcile_jobs, reconcile_seconds=settings.reconcile_seconds,
-            )
+            worker = worker_for(container)
             worker.start_thread()
             workers.append(worker)
 
@@ -63,5 +60,5 @@ def create_app(container: Container | None = None, *, run_worker: bool = True) -
         on_startup=[start_worker],
         on_shutdown=[stop_worker],
         openapi_config=OpenAPIConfig(title="ragcore", version="0.1.0", path="/schema"),
-        request_max_body_size=settings.max_upload_bytes * 4,
+        request_max_body_size=settings.server.max_upload_bytes * 4,
     )
