@@ -35,7 +35,7 @@ Tools like LaTeX gained popularity among academics, scientists, and engineers.""
 
 @pytest.fixture(scope="session")
 def remote_client(compute_server):
-    client = ComputeHttpClient([compute_server.url], retries=2, backoff_seconds=0.1)
+    client = ComputeHttpClient([compute_server.url], timeout_seconds=120, retries=2, backoff_seconds=0.1)
     yield client
     client.close()
 
