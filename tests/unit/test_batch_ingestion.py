@@ -84,7 +84,7 @@ class SlowParser(FakeParser):
     def __init__(self, clock) -> None:
         self.clock, self.after = clock, None
 
-    def parse(self, data, filename):
+    def parse(self, data, filename, *, heartbeat=None):
         self.clock.advance(20)
         if self.after is not None:
             self.after()

@@ -18,6 +18,7 @@ from ragcore.adapters.blobs import FilesystemBlobStore
 from ragcore.adapters.chroma import ChromaVectorStore
 from ragcore.adapters.clock import SystemClock
 from ragcore.adapters.compute.docling_parser import DoclingParser
+from ragcore.adapters.compute.isolated_parser import IsolatedParser
 from ragcore.adapters.compute.embedder_registry import LazyEmbedderRegistry, make_onnx_embedder
 from ragcore.adapters.compute.http_client import ComputeHttpClient
 from ragcore.adapters.compute.keyword_metadata import KeywordMetadataExtractor
@@ -134,8 +135,13 @@ class Compute(containers.DeclarativeContainer):
                         "onnx-int8": onnx_int8_embedder.provider}),
         default_backend=embedding.embedding_backend,
     )
-    parser = providers.Selector(
-        compute.compute, local=providers.Singleton(DoclingParser), remote=providers.Singleton(HttpParser, client)
+    parser = providers.Selector(  # local: Docling in a killable child process with time and memory limits
+        compute.compute,
+        local=providers.Singleton(
+            IsolatedParser, DoclingParser, timeout_seconds=compute.parse_timeout_seconds,
+            memory_mb=compute.parse_memory_mb,
+        ),
+        remote=providers.Singleton(HttpParser, client),
     )
     chunker = providers.Selector(
         compute.compute,

@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ class DoclingParser:
         """One of SUPPORTED_FORMATS; raises Invalid(code="unsupported_format") (see ``formats``)."""
         return detect_format(data, filename)
 
-    def parse(self, data: bytes, filename: str) -> ParsedDocument:
+    def parse(self, data: bytes, filename: str, *, heartbeat: Callable[[], None] | None = None) -> ParsedDocument:
         """Blocks in reading order; ``page_count`` for paged formats (PDF pages, slides, sheets) else None.
 
         Raises IngestionFailed(code="unsupported_format" | "unparseable_document" |

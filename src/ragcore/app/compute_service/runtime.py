@@ -11,6 +11,7 @@ from pathlib import Path
 from dependency_injector import providers
 
 from ragcore.adapters.compute.docling_parser import DoclingParser
+from ragcore.adapters.compute.isolated_parser import IsolatedParser
 from ragcore.adapters.compute.embedder_registry import LazyEmbedderRegistry, make_onnx_embedder
 from ragcore.adapters.compute.keyword_metadata import KeywordMetadataExtractor
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
@@ -56,6 +57,10 @@ class ComputeRuntime:
         embedding = settings.embedding
         return cls(
             embedder=SentenceTransformerEmbedder(batch_size=embedding.embed_batch_size),
+            parser=IsolatedParser(
+                DoclingParser, timeout_seconds=settings.compute.parse_timeout_seconds,
+                memory_mb=settings.compute.parse_memory_mb,
+            ),
             chunk_size=embedding.chunk_size, chunk_overlap=embedding.chunk_overlap,
             model_cache_dir=embedding.model_cache_dir, embed_batch_size=embedding.embed_batch_size,
         )
