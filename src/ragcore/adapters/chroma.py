@@ -10,7 +10,14 @@ import threading
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 
-from ragcore.adapters.chroma_support import check_dimension, parse_url, to_chunk, to_metadata, translated
+from ragcore.adapters.chroma_support import (
+    check_dimension,
+    parse_url,
+    query_settled,
+    to_chunk,
+    to_metadata,
+    translated,
+)
 from ragcore.domain.errors import Conflict, Invalid, Unavailable
 from ragcore.domain.models import Chunk, SearchHit
 
@@ -194,18 +201,12 @@ class ChromaVectorStore:
         where = None if document_ids is None else {"document_id": {"$in": sorted(document_ids)}}
 
         def search(collection: Any) -> Any:
-            from chromadb.errors import ChromaError, NotFoundError
-
             check_dimension([embedding], collection.metadata["dimension"])
-            try:  # n_results above the collection's size returns what there is
-                return collection.query(query_embeddings=[[float(x) for x in embedding]], n_results=top_k,
-                                        where=where, include=[*_INCLUDE, "distances"])
-            except NotFoundError:
-                raise
-            except ChromaError:  # a Chroma server has no index on disk before the first vector: no hits
-                if collection.count() == 0:
-                    return {key: [[]] for key in ("ids", "documents", "metadatas", "distances")}
-                raise
+            return query_settled(  # n_results above the collection's size returns what there is
+                lambda: collection.query(query_embeddings=[[float(x) for x in embedding]], n_results=top_k,
+                                         where=where, include=[*_INCLUDE, "distances"]),
+                collection.count,
+            )
 
         with translated(store_id):
             found = self._on_collection(store_id, search)
