@@ -38,6 +38,7 @@ def _serve(container) -> tuple[uvicorn.Server, str]:
 
 
 def test_fifty_concurrent_uploads_with_two_workers_and_searches(distributed_env, tmp_path, embedder, parser):
+    embedder.embed_query("warm up")  # load the model here, not inside the first request's 60 s timeout
     container = container_for(distributed_env, embedder, parser)
     server, url = _serve(container)
     pool = WorkerProcess(distributed_env, tmp_path / "workers.log", "--concurrency", "2")
