@@ -5,9 +5,9 @@ handle's query."""
 
 import pytest
 from chromadb.errors import InternalError
+from tests.contract.test_vector_store import _chroma_embedded, _chroma_http
 
 from ragcore.domain.models import Chunk
-from tests.contract.test_vector_store import _chroma_embedded, _chroma_http
 
 UNFLUSHED = "Error executing plan: Internal error: Error creating hnsw segment reader: Nothing found on disk"
 

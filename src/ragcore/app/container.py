@@ -18,9 +18,9 @@ from ragcore.adapters.blobs import FilesystemBlobStore
 from ragcore.adapters.chroma import ChromaVectorStore
 from ragcore.adapters.clock import SystemClock
 from ragcore.adapters.compute.docling_parser import DoclingParser
-from ragcore.adapters.compute.isolated_parser import IsolatedParser
 from ragcore.adapters.compute.embedder_registry import LazyEmbedderRegistry, make_onnx_embedder
 from ragcore.adapters.compute.http_client import ComputeHttpClient
+from ragcore.adapters.compute.isolated_parser import IsolatedParser
 from ragcore.adapters.compute.keyword_metadata import KeywordMetadataExtractor
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
 from ragcore.adapters.compute.remote import HttpChunker, HttpEmbedder, HttpMetadataExtractor, HttpParser

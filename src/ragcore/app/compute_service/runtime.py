@@ -11,8 +11,8 @@ from pathlib import Path
 from dependency_injector import providers
 
 from ragcore.adapters.compute.docling_parser import DoclingParser
-from ragcore.adapters.compute.isolated_parser import IsolatedParser
 from ragcore.adapters.compute.embedder_registry import LazyEmbedderRegistry, make_onnx_embedder
+from ragcore.adapters.compute.isolated_parser import IsolatedParser
 from ragcore.adapters.compute.keyword_metadata import KeywordMetadataExtractor
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
 from ragcore.adapters.compute.sentence_embedder import SentenceTransformerEmbedder

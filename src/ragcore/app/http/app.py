@@ -13,6 +13,7 @@ from ragcore.app.http.controllers.search import SearchController
 from ragcore.app.http.controllers.uploads import UploadController
 from ragcore.app.http.deps import DEPENDENCIES
 from ragcore.app.http.health import check_ready
+from ragcore.app.http.requests import BoundedJsonRequest
 from ragcore.app.problems import EXCEPTION_HANDLERS, PROBLEM_JSON
 from ragcore.app.worker.pool import worker_for
 from ragcore.app.worker.runner import Worker
@@ -56,6 +57,7 @@ def create_app(container: Container | None = None, *, run_worker: bool = True) -
                         SearchController, AnswerController],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=BoundedJsonRequest,
         state=State({"container": container, "local_search_cache": settings.local_search_cache}),
         on_startup=[start_worker],
         on_shutdown=[stop_worker],
