@@ -64,6 +64,11 @@ class DoclingParser:
             )
         return ParsedDocument(blocks=blocks, page_count=page_count)
 
+    def warm_up(self) -> None:
+        """Build the converter now (seconds of imports and pipeline set-up) rather than on the first parse.
+        Raises Unavailable(code="parser_unavailable") as ``parse`` would."""
+        self._get_converter()
+
     def _convert(self, data: bytes, filename: str, fmt: str) -> tuple[list[TextBlock], int | None]:
         from docling.datamodel.base_models import ConversionStatus, DocumentStream
 

@@ -17,12 +17,20 @@ _parser: Parser | None = None
 
 
 def start_child(factory: Callable[[], Parser], memory_mb: int) -> None:
-    """Pool initializer: cap the address space at ``memory_mb`` MB (0: no cap), build the parser."""
+    """Pool initializer: cap the address space at ``memory_mb`` MB (0: no cap), build the parser and
+    warm it up (its ``warm_up()``, if any: not counted in a document's time limit; a failure there is
+    raised again by the first parse)."""
     global _parser
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _parser = factory()
+    warm_up = getattr(_parser, "warm_up", None)
+    if warm_up is not None:
+        try:
+            warm_up()
+        except Exception:  # noqa: BLE001 - e.g. parser_unavailable: each parse reports it
+            pass
 
 
 def parse_in_child(data: bytes, filename: str) -> ParsedDocument | tuple[str, str, str]:
