@@ -6,6 +6,7 @@ but not its ``code``) and are raised again in the parent by ``IsolatedParser``.
 
 from __future__ import annotations
 
+import contextlib
 import resource
 from collections.abc import Callable
 
@@ -27,10 +28,8 @@ def start_child(factory: Callable[[], Parser], memory_mb: int) -> None:
     _parser = factory()
     warm_up = getattr(_parser, "warm_up", None)
     if warm_up is not None:
-        try:
+        with contextlib.suppress(Exception):  # e.g. parser_unavailable: each parse reports it
             warm_up()
-        except Exception:  # noqa: BLE001 - e.g. parser_unavailable: each parse reports it
-            pass
 
 
 def parse_in_child(data: bytes, filename: str) -> ParsedDocument | tuple[str, str, str]:
