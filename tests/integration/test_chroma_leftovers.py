@@ -12,7 +12,7 @@ def _folders(path) -> set[str]:
 
 def test_deleting_a_collection_removes_its_segment_folder(tmp_path, embedder, parser):
     container = make_container(tmp_path / "data", embedder, parser)
-    services, chroma = container.services, container.settings.chroma_path
+    services, chroma = container.services, container.settings().storage.chroma_path
     services.collections().create("keep")
     before = _folders(chroma)
     services.collections().create("gone")
@@ -30,7 +30,7 @@ def test_deleting_a_collection_removes_its_segment_folder(tmp_path, embedder, pa
 
 def test_the_doctor_reports_and_removes_a_leftover_segment_folder(tmp_path, embedder, parser):
     container = make_container(tmp_path / "data", embedder, parser)
-    services, chroma = container.services, container.settings.chroma_path
+    services, chroma = container.services, container.settings().storage.chroma_path
     services.collections().create("docs")  # the store's database exists
     leftover = str(uuid.uuid4())
     (chroma / leftover).mkdir()
