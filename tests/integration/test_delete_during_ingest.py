@@ -63,7 +63,7 @@ def _act(rag, action: str, accepted) -> None:
 
 def _run_worker(rag, stage: str, act) -> None:
     """One worker round over the batch, ``act()`` called at ``stage``."""
-    worker = Worker(rag.services.jobs(), batch_documents=10)
+    worker = Worker(rag.services.jobs(), batch_documents=10, poll_seconds=0.1, reconcile=None, reconcile_seconds=60.0)
     if stage == "queued":
         act()
     elif stage == "embedding":
