@@ -29,6 +29,8 @@
     const set = (value, text, state) => {
       if (value !== null) bar.value = value;
       stage.textContent = text;
+      const seen = li.dataset.stages ? li.dataset.stages.split("|") : [];
+      if (seen[seen.length - 1] !== text) li.dataset.stages = [...seen, text].join("|");  // the stages shown
       if (state) { li.dataset.state = state; cancel.disabled = true; }
     };
     return { li, bar, stage, cancel, name, set };
@@ -81,6 +83,7 @@
     });
     events.addEventListener("end", (e) => {
       events.close();
+      document.getElementById("reload").hidden = false;
       const job = JSON.parse(e.data);
       const prefix = duplicate ? "already uploaded: " : "";
       if (job.status === "succeeded") r.set(100, `${prefix}ready`, "ready");
