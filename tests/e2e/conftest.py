@@ -44,14 +44,16 @@ def browser():
         browser.close()
 
 
-def serve(container) -> tuple[str, "callable"]:
-    """``container``'s app with its worker under uvicorn on a free port: (base URL, stop function)."""
+def serve(container, *, run_worker: bool = True) -> tuple[str, "callable"]:
+    """``container``'s app (with its worker unless not ``run_worker``) under uvicorn on a free port:
+    (base URL, stop function)."""
     import uvicorn
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(container, run_worker=run_worker)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -68,7 +70,13 @@ def serve(container) -> tuple[str, "callable"]:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory, embedder, parser, llm_server):
+def run_worker() -> bool:
+    """Whether the app runs its in-process worker (a module overrides this to keep jobs queued)."""
+    return True
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, embedder, parser, llm_server, run_worker):
     """The real app on embedded stores in a temp dir; its language model is the scripted test server."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("e2e"), llm_base_url=llm_server.base_url,
                         llm_model="scripted-model", llm_max_retries=0, job_progress_seconds=0,
@@ -76,7 +84,7 @@ def app_url(tmp_path_factory, embedder, parser, llm_server):
     container = bootstrap(settings, log_level="WARNING")
     container.compute.embedder.override(providers.Object(embedder))  # one loaded model per session
     container.compute.parser.override(providers.Object(parser))
-    url, stop = serve(container)
+    url, stop = serve(container, run_worker=run_worker)
     yield url
     stop()
 

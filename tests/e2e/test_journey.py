@@ -7,7 +7,6 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-
 from tests.conftest import shared_path
 from tests.e2e.conftest import INGEST_MS, SCREENSHOTS
 
@@ -82,7 +81,8 @@ def test_a_metadata_filter_narrows_the_hits(page):
 
     page.get_by_label(re.compile("^Filters")).fill('{"content_type": {"$between": 1}}')
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_role("alert")).to_have_text("invalid filter: unknown operator '$between' on field 'content_type'")
+    expect(page.get_by_role("alert")).to_have_text(
+        "invalid filter: unknown operator '$between' on field 'content_type'")
 
 
 def test_ask_streams_an_answer_whose_citation_opens_the_passage(page, scripted_llm):
