@@ -54,3 +54,19 @@ def test_search_says_when_documents_are_still_processing(page):
     expect(page.get_by_role("status")).to_have_text(
         "1 document(s) still processing: their passages are not searchable yet.")
     expect(page.get_by_role("heading", name="0 hit(s)")).to_be_visible()
+
+
+def test_files_dropped_on_the_drop_zone_upload_each_with_the_given_metadata(page):
+    page.goto(f"{page.app_url}/collections/{NAME}")
+    page.get_by_label("Metadata of these files").fill('{"team": "ops", "year": 2024}')
+    files = page.evaluate_handle("""() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(["# Geese\\n\\nGeese honk."], "geese.md", {type: "text/markdown"}));
+        dt.items.add(new File(["Swans glide."], "swans.txt", {type: "text/plain"}));
+        return dt;
+    }""")
+    page.locator("#drop").dispatch_event("drop", {"dataTransfer": files})
+    for name in ("geese.md", "swans.txt"):
+        expect(page.locator(f'.upload[data-file="{name}"] .stage')).to_have_text("queued")
+    page.get_by_role("link", name="geese.md").click()
+    expect(page.get_by_text("Metadata:")).to_have_text("Metadata: team=ops year=2024")

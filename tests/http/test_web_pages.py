@@ -35,6 +35,15 @@ def test_forms_and_the_browser_api_refuse_requests_without_the_csrf_token(client
     assert client.post("/api/v1/collections", json={"name": "api"}).status_code == 201  # programs: no cookies, no CSRF
 
 
+def test_the_create_form_sets_backend_and_metadata_extraction(client):
+    token = _token(client)
+    form = {"name": "papers", "embedding_backend": "torch", "extract_metadata": "on", "_csrf_token": token}
+    assert client.post("/collections", data=form, follow_redirects=False).status_code == 303
+    made = client.get("/api/v1/collections/papers").json()
+    assert (made["embedding_backend"], made["extract_metadata"]) == ("torch", True)
+    assert "torch</code> · metadata extraction" in client.get("/collections/papers").text
+
+
 def test_a_refused_form_shows_the_problem_detail_with_its_status(client):
     token = _token(client)
     r = client.post("/collections", data={"name": " padded", "_csrf_token": token})

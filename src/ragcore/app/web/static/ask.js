@@ -8,7 +8,10 @@
   const api = form.dataset.api;
   const MARKERS = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
 
-  form.addEventListener("submit", (e) => { e.preventDefault(); ask(form.elements.mode.value); });
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    ask(form.elements.mode.value).catch((err) => showProblem({ detail: `the answer was cut off: ${err.message}` }, ""));
+  });
 
   function reset() {
     $("result").hidden = false;
