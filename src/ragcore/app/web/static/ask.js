@@ -57,7 +57,7 @@
     box.replaceChildren(rc.el("p", {}, problem.detail));
     if (problem.code === "llm_unavailable" && mode === "generate") {
       const button = rc.el("button", { type: "button", id: "extractive" }, "Show the best passages instead (extractive, no model)");
-      button.onclick = () => { form.elements.mode.value = "extractive"; ask("extractive"); };
+      button.onclick = () => { form.elements.mode.value = "extractive"; ask("extractive").catch(() => {}); };
       box.append(button);
       button.focus();
     }
