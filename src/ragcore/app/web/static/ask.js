@@ -8,10 +8,12 @@
   const api = form.dataset.api;
   const MARKERS = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
 
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    ask(form.elements.mode.value).catch((err) => showProblem({ detail: `the answer was cut off: ${err.message}` }, ""));
-  });
+  form.addEventListener("submit", (e) => { e.preventDefault(); run(form.elements.mode.value); });
+
+  // ask(), with a network failure shown like a problem.
+  function run(mode) {
+    ask(mode).catch((err) => showProblem({ detail: `the answer was cut off: ${err.message}`, code: "" }, ""));
+  }
 
   function reset() {
     $("result").hidden = false;
@@ -57,7 +59,7 @@
     box.replaceChildren(rc.el("p", {}, problem.detail));
     if (problem.code === "llm_unavailable" && mode === "generate") {
       const button = rc.el("button", { type: "button", id: "extractive" }, "Show the best passages instead (extractive, no model)");
-      button.onclick = () => { form.elements.mode.value = "extractive"; ask("extractive").catch(() => {}); };
+      button.onclick = () => { form.elements.mode.value = "extractive"; run("extractive"); };
       box.append(button);
       button.focus();
     }
