@@ -2,6 +2,7 @@
 
 import re
 from functools import partial
+from http import HTTPStatus
 from urllib.parse import quote
 
 from litestar import Request
@@ -52,14 +53,18 @@ def pages_label(pages: list[int] | tuple[int, ...]) -> str:
     return "pages " + ", ".join(str(p) for p in ordered)
 
 
-def error_page(request: Request, exc: Exception) -> Template:
-    """An HTML page for an error of a page route: the status, title and the problem body's ``detail``."""
+def error_page(request: Request, exc: RagCoreError | HTTPException) -> Template:
+    """An HTML page for a domain or HTTP error of a page route: its status, title and the problem's ``detail``
+    (other exceptions reach the app's handler: logged, a 500 problem body without internals)."""
     if isinstance(exc, RagCoreError):
         body = problem_body(exc)
     else:
-        status = exc.status_code if isinstance(exc, HTTPException) else 500
-        body = {"status": status, "title": "Error", "detail": str(getattr(exc, "detail", "")), "code": "http_error"}
+        body = {"status": exc.status_code, "title": _phrase(exc.status_code), "detail": str(exc.detail)}
     return Template("error.html", context={"problem": body}, status_code=int(body["status"]))
+
+
+def _phrase(status: int) -> str:
+    return HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
 
 
 FILTERS = {"highlight": highlight, "size": human_size, "pages": pages_label, "seg": partial(quote, safe="")}
