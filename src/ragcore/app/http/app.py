@@ -2,7 +2,6 @@
 
 from litestar import Litestar, Response, get
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
 
 from ragcore.app.container import Container, build_container
 from ragcore.app.http.controllers.answers import AnswerController
@@ -15,6 +14,8 @@ from ragcore.app.http.deps import DEPENDENCIES
 from ragcore.app.http.health import check_ready
 from ragcore.app.http.requests import BoundedJsonRequest
 from ragcore.app.problems import EXCEPTION_HANDLERS, PROBLEM_JSON
+from ragcore.app.web.router import openapi_config, template_config, web_routes
+from ragcore.app.web.security import csrf_config
 from ragcore.app.worker.pool import worker_for
 from ragcore.app.worker.runner import Worker
 
@@ -52,15 +53,18 @@ def create_app(container: Container | None = None, *, run_worker: bool = True) -
         for worker in workers:
             worker.stop_event.set()
 
+    api = [CollectionController, UploadController, DocumentController, JobController, SearchController,
+           AnswerController]
     return Litestar(
-        route_handlers=[health, ready, CollectionController, UploadController, DocumentController, JobController,
-                        SearchController, AnswerController],
+        route_handlers=[health, ready, *api, *web_routes(api)],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=BoundedJsonRequest,
         state=State({"container": container, "local_search_cache": settings.local_search_cache}),
         on_startup=[start_worker],
         on_shutdown=[stop_worker],
-        openapi_config=OpenAPIConfig(title="ragcore", version="0.1.0", path="/schema"),
+        openapi_config=openapi_config(),
+        template_config=template_config(),
+        csrf_config=csrf_config(settings.server.web_secret),
         request_max_body_size=settings.server.max_upload_bytes * 4,
     )

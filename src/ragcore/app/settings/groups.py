@@ -166,3 +166,4 @@ class ServerSettings(Group):
     access_log: bool = False  # uvicorn's line per request: ~10% of a cached search's server time (docs/performance.md)
     log_level: str = "INFO"
     max_upload_bytes: int = 100 * 1024 * 1024  # largest accepted file
+    web_secret: str | None = None  # signs the web UI's CSRF tokens; unset: random per process (one API process)
