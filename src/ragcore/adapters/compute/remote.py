@@ -12,6 +12,7 @@ from ragcore.adapters.compute import wire
 from ragcore.adapters.compute.formats import detect_format
 from ragcore.adapters.compute.http_client import ComputeHttpClient
 from ragcore.domain.models import Chunk, DocumentMetadata, ParsedDocument
+from ragcore.domain.ports import ProgressCallback
 
 MAX_TEXTS_PER_REQUEST = 256
 
@@ -31,11 +32,12 @@ class HttpParser:
         """One of SUPPORTED_FORMATS; raises Invalid(code="unsupported_format")."""
         return detect_format(data, filename)
 
-    def parse(self, data: bytes, filename: str) -> ParsedDocument:
-        """As DoclingParser.parse; raises IngestionFailed with the service's code, or Unavailable."""
+    def parse(self, data: bytes, filename: str, progress: ProgressCallback | None = None) -> ParsedDocument:
+        """As DoclingParser.parse (``progress`` is not reported over the wire); raises IngestionFailed
+        with the service's code, or Unavailable."""
         files = {"file": (filename, data, "application/octet-stream")}
         answer = self._client.call("POST", "/parse", wire.ParseResponse, files=files)
-        return ParsedDocument(blocks=answer.blocks, page_count=answer.page_count)
+        return ParsedDocument(blocks=answer.blocks, page_count=answer.page_count, encoding=answer.encoding)
 
 
 class HttpChunker:

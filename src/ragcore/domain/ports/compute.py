@@ -18,8 +18,9 @@ class Parser(Protocol):
         """Format name (e.g. "pdf", "docx", "md"); raises Invalid(code="unsupported_format")."""
         ...
 
-    def parse(self, data: bytes, filename: str) -> ParsedDocument:
-        """Text blocks with pages and heading paths.
+    def parse(self, data: bytes, filename: str, progress: ProgressCallback | None = None) -> ParsedDocument:
+        """Text blocks with pages and heading paths. ``progress(percent, stage)`` reports stages
+        inside parsing (e.g. "ocr", percent 10-29); adapters that cannot report ignore it.
 
         Raises IngestionFailed(code="unparseable_document" | "unsupported_format" |
         "no_extractable_text").
