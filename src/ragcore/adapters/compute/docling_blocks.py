@@ -28,7 +28,9 @@ def document_blocks(doc: Any, fmt: str) -> list[TextBlock]:
         elif getattr(item, "label", None) == GroupLabel.SHEET:
             blocks.extend(path.enter(getattr(item, "name", "").strip(), 1, None))
         elif isinstance(item, TableItem):
-            blocks.append(TextBlock(_table_markdown(item, doc), _page(item), _headings(path, layer)))
+            markdown = _table_markdown(item, doc)  # an empty sheet's table has none
+            if markdown:
+                blocks.append(TextBlock(markdown, _page(item), _headings(path, layer)))
         else:  # text and list items, captions, inline groups; other groups and pictures have no text
             inline = getattr(item, "label", None) == GroupLabel.INLINE
             text = _inline_text(item, doc) if inline else getattr(item, "text", "").strip()

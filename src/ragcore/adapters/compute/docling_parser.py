@@ -11,11 +11,11 @@ import logging
 import os
 import re
 import threading
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from ragcore.adapters.compute.docling_blocks import document_blocks
+from ragcore.adapters.compute.docling_convert import build_converter, convert
 from ragcore.adapters.compute.formats import detect_format
 from ragcore.adapters.compute.parse_input import normalized_blocks, readable_bytes
 from ragcore.adapters.compute.pdf_blocks import pdf_line_blocks
@@ -26,7 +26,6 @@ from ragcore.domain.ports import ProgressCallback
 
 log = logging.getLogger(__name__)
 
-_DOCLING_SUFFIX = {"asciidoc": "adoc"}  # the stream name decides Docling's backend
 
 
 class DoclingParser:
@@ -104,20 +103,7 @@ class DoclingParser:
         return sorted(blocks + self._ocr.read_pages(data, missing, on_page), key=lambda b: b.page or 0)
 
     def _convert(self, data: bytes, filename: str, fmt: str) -> tuple[list[TextBlock], int | None]:
-        from docling.datamodel.base_models import ConversionStatus, DocumentStream
-
-        converter = self._get_converter()
-        name = f"{Path(filename).stem or 'document'}.{_DOCLING_SUFFIX.get(fmt, fmt)}"
-        try:
-            result = converter.convert(DocumentStream(name=name, stream=BytesIO(data)), raises_on_error=False)
-        except Exception as exc:  # some backends raise on malformed input despite raises_on_error=False
-            log.warning("docling failed on %r: %s", filename, exc, exc_info=True)
-            raise _failure(data, filename, fmt) from exc
-        if result.status not in (ConversionStatus.SUCCESS, ConversionStatus.PARTIAL_SUCCESS):
-            errors = [error.error_message for error in result.errors]
-            log.warning("docling could not convert %r: %s", filename, errors)
-            raise _failure(data, filename, fmt)
-        doc = result.document
+        doc = convert(self._get_converter(), data, filename, fmt)
         native_pdf = fmt == "pdf" and self._artifacts is None
         blocks = pdf_line_blocks(doc) if native_pdf else document_blocks(doc, fmt)
         return blocks, len(doc.pages) or None
@@ -126,53 +112,12 @@ class DoclingParser:
         with self._lock:
             if self._converter is None:
                 try:
-                    self._converter = _build_converter(self._artifacts)
+                    self._converter = build_converter(self._artifacts)
                 except Exception as exc:  # e.g. layout-model files missing under the artifacts path
                     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
                     message = f"the document parser could not start: {type(exc).__name__}: {first_line}"
                     raise Unavailable(message, code="parser_unavailable") from exc
             return self._converter
-
-
-def _build_converter(artifacts: Path | None) -> Any:
-    from docling.datamodel.base_models import InputFormat
-    from docling.datamodel.pipeline_options import NativePdfPipelineOptions, PdfPipelineOptions
-    from docling.document_converter import DocumentConverter, NativePdfFormatOption, PdfFormatOption
-
-    if artifacts is not None:
-        pdf = PdfFormatOption(pipeline_options=PdfPipelineOptions(artifacts_path=artifacts, do_ocr=False))
-    else:  # layout models cannot be downloaded here: read the text layer only
-        options = NativePdfPipelineOptions(generate_page_images=False, generate_picture_images=False)
-        pdf = NativePdfFormatOption(pipeline_options=options)
-    allowed = [InputFormat.PDF, InputFormat.DOCX, InputFormat.PPTX, InputFormat.XLSX, InputFormat.HTML,
-               InputFormat.MD, InputFormat.ASCIIDOC, InputFormat.CSV]
-    converter = DocumentConverter(allowed_formats=allowed, format_options={InputFormat.PDF: pdf})
-    converter.initialize_pipeline(InputFormat.PDF)  # fail here, not on each PDF, if models are missing
-    return converter
-
-
-def _failure(data: bytes, filename: str, fmt: str) -> IngestionFailed:
-    if fmt == "pdf" and _pdf_needs_password(data):
-        return IngestionFailed(
-            f"{filename!r} is password-protected. Remove the protection (save an unprotected copy) "
-            "and upload it again.",
-            code="encrypted_document",
-        )
-    return IngestionFailed(
-        f"{filename!r} could not be read as {fmt.upper()}: the file looks damaged or truncated. "
-        "Open it in the application that made it, save or export it again, and re-upload.",
-        code="unparseable_document",
-    )
-
-
-def _pdf_needs_password(data: bytes) -> bool:
-    import pypdfium2
-
-    try:
-        pypdfium2.PdfDocument(data).close()
-    except pypdfium2.PdfiumError as exc:
-        return "password" in str(exc).lower()
-    return False
 
 
 def _text_blocks(data: bytes) -> list[TextBlock]:
