@@ -2,17 +2,19 @@
 
 Chrome is what a reader skips: navigation (``<nav>``, ARIA ``navigation``/``banner``/``contentinfo``/
 ``search`` landmarks), page headers and footers outside the main content, hidden elements, and
-MediaWiki's edit links, navigation boxes and category lists ("Edit this at Wikidata", "Categories:").
+MediaWiki's edit links, menus, navigation boxes and category lists ("Edit this at Wikidata",
+"Categories:", the list of languages), skip links, breadcrumbs and cookie banners.
 """
 
 import re
 from typing import Any
 
-_NEVER_CONTENT = ("script", "style", "noscript", "template", "iframe", "object", "svg", "nav", "form", "button")
+_NEVER_CONTENT = ("head", "script", "style", "noscript", "template", "iframe", "object", "svg", "nav", "form", "button")
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "toolbar"}
 _CHROME_CLASSES = re.compile(
-    r"^(noprint|navbox.*|catlinks|mw-editsection|mw-jump-link|printfooter|mw-hidden-catlinks|"
-    r"metadata|sistersitebox|portal(-bar)?|authority-control|mw-indicators|reflist-edit)$"
+    r"^(noprint|navbox.*|catlinks|mw-editsection|mw-jump-link|printfooter|mw-hidden-catlinks|mw-portlet.*|"
+    r"vector-dropdown|vector-menu.*|interlanguage-link|metadata|sistersitebox|portal(-bar)?|authority-control|"
+    r"mw-indicators|skip-?link|breadcrumbs?|cookie-?(banner|notice|consent))$"
 )
 _EDIT_LINK = re.compile(r"^(edit this|edit section|edit links)", re.IGNORECASE)
 

@@ -2,7 +2,8 @@
 
 Docling's model-free PDF pipeline yields one text item per line, without labels. A short paragraph
 set in a larger type than the body text (the most common line height, weighted by characters)
-is a heading; larger type is a higher level. Symbol-font bullets that come out as "∞" are "•".
+is a heading (unless it is mostly digits, or a "Table 1."/"Figure 2" caption); larger type is a
+higher level. Symbol-font bullets that come out as "∞" or a C1 control character are "•".
 """
 
 import re
@@ -15,6 +16,8 @@ from ragcore.domain.models import TextBlock
 _LIST_START = re.compile(r"([•◦▪‣∙·●○■□➢►∞*–-]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s")
 _HEADING_RATIO = 1.08  # line height above the body's by this factor: a heading
 _HEADING_MAX_CHARS = 120
+_CAPTION = re.compile(r"(Table|Figure|Fig\.|Chart|Listing)\s*\d", re.IGNORECASE)
+_SYMBOL_BULLET = re.compile(r"^[∞\x80-\x9f](?=\s|$)")
 
 
 class _Paragraph:
@@ -26,7 +29,7 @@ class _Paragraph:
         text = self.lines[0]
         for line in self.lines[1:]:
             text += line if text.endswith("-") else " " + line
-        return re.sub(r"^∞(?=\s)", "•", text)
+        return _SYMBOL_BULLET.sub("•", text)
 
 
 def pdf_line_blocks(doc: Any) -> list[TextBlock]:
@@ -36,6 +39,8 @@ def pdf_line_blocks(doc: Any) -> list[TextBlock]:
     levels = sorted({round(p.height, 1) for p in paragraphs if _is_heading(p, body)}, reverse=True)
     path, blocks = HeadingPath(), []
     for paragraph in paragraphs:
+        if paragraph.text == "•":  # a bullet glyph drawn apart from its line
+            continue
         if _is_heading(paragraph, body):
             blocks.extend(path.enter(paragraph.text, 1 + levels.index(round(paragraph.height, 1)), paragraph.page))
         else:
@@ -71,7 +76,8 @@ def _is_heading(paragraph: _Paragraph, body: float) -> bool:
     text = paragraph.text
     return (len(paragraph.lines) <= 2 and len(text) <= _HEADING_MAX_CHARS and body > 0
             and paragraph.height > body * _HEADING_RATIO and not _LIST_START.match(text)
-            and not text.endswith((".", ",", ";", ":")))
+            and not text.endswith((".", ",", ";", ":")) and not _CAPTION.match(text)
+            and sum(ch.isalpha() for ch in text) * 2 > len(text.replace(" ", "")))
 
 
 def _height(prov: Any) -> float:
