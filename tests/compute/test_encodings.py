@@ -46,3 +46,18 @@ def test_utf16_csv_with_bom_is_read(parser) -> None:
     parsed = parser.parse(data, "people.csv")
     assert parsed.blocks[0].text == "| name | city |\n|---|---|\n| Müller | Zürich |"
     assert parsed.encoding == "utf-16"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Zażółć gęślą jaźń. Pchnąć w tę łódź jeża lub ośm skrzyń fig. Źdźbło trawy.", "cp1250"),
+        ("Съешь же ещё этих мягких французских булок, да выпей чаю. Широкая электрификация южных губерний.",
+         "cp1251"),
+        ("Ελληνικά κείμενα με τόνους και άλλα σημάδια στίξης για δοκιμή.", "cp1253"),
+        ("ñandú, pingüino, acción, corazón", "cp1252"),
+    ],
+)
+def test_other_code_pages_are_detected_not_forced_to_windows_1252(parser, text: str, encoding: str) -> None:
+    parsed = parser.parse(text.encode(encoding), "page.txt")
+    assert ([block.text for block in parsed.blocks], parsed.encoding) == ([text], encoding)

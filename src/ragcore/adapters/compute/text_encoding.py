@@ -16,9 +16,13 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
 )
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a")  # \x1a: the DOS end-of-file mark of old exports
-# When charset-normalizer cannot tell candidates apart (short texts), the most common legacy
-# encoding of the Western world wins: Windows-1252 (a superset of ISO-8859-1's printable range).
+# When charset-normalizer cannot tell candidates apart (short texts: "Müller, café, Zoë" scores the
+# same in cp1250, cp1252 and cp775), the most common legacy encoding of the Western world wins:
+# Windows-1252 (a superset of ISO-8859-1's printable range). Candidates as clean (mess ratio) and
+# about as coherent (language fit, 0-1) as the best one are ties.
 _PREFERRED_LEGACY = "cp1252"
+_TIE_CHAOS = 0.01
+_TIE_COHERENCE = 0.1
 
 
 class DecodedText(msgspec.Struct, frozen=True):
@@ -58,7 +62,8 @@ def _detect(data: bytes) -> DecodedText | None:
     best = matches.best()
     if best is None:
         return None
-    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    tied = [m for m in matches
+            if m.chaos <= best.chaos + _TIE_CHAOS and m.coherence >= best.coherence - _TIE_COHERENCE]
     if any(_PREFERRED_LEGACY in m.could_be_from_charset for m in tied):
         try:
             return DecodedText(data.decode(_PREFERRED_LEGACY), _PREFERRED_LEGACY)
