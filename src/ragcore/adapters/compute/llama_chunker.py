@@ -2,7 +2,7 @@
 
 Invariants: for every chunk, ``embedding_text(chunk)`` (heading line + text, see domain/ingestion.py)
 is at most ``max_tokens - 2`` tokens by the embedder's tokenizer, so [CLS]/[SEP] fit and the model
-never truncates a chunk; and at most ``CHARS_PER_TOKEN * (max_tokens - 2)`` characters (2,016 for a
+never truncates a chunk; and at most ``CHARS_PER_TOKEN * (max_tokens - 2)`` characters (2,032 for a
 256-token model). Prose stays far below that bound (English averages 4-5 characters per token); it
 cuts what the token bound cannot see: WordPiece turns any run of over 100 characters without a space
 into one [UNK] token, so a 1 MB line would pass the token bound as a single chunk. Such a run is cut
