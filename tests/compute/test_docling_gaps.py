@@ -13,7 +13,8 @@ def _blocks(parsed) -> list[tuple[str, int | None, tuple[str, ...]]]:
 
 
 def test_pptx_speaker_notes_are_indexed_under_notes(parser) -> None:
-    parsed = parser.parse(pptx_with_notes("Quarterly review", "Revenue grew", "Mention the pelican budget"), "deck.pptx")
+    data = pptx_with_notes("Quarterly review", "Revenue grew", "Mention the pelican budget")
+    parsed = parser.parse(data, "deck.pptx")
     assert _blocks(parsed) == [
         ("Revenue grew", 1, ("Quarterly review",)),
         ("Mention the pelican budget", 1, ("Quarterly review", "notes")),
@@ -30,7 +31,8 @@ def test_docx_page_header_and_footer_are_indexed_as_header_and_footer(parser) ->
 
 
 def test_xlsx_tables_keep_their_sheet_name_as_heading_and_number_as_page(parser) -> None:
-    data = xlsx_with_sheets({"Budget": [["item", "cost"], ["boat", 10]], "Staff": [["name", "role"], ["Ada", "captain"]]})
+    data = xlsx_with_sheets({"Budget": [["item", "cost"], ["boat", 10]],
+                             "Staff": [["name", "role"], ["Ada", "captain"]]})
     assert _blocks(parser.parse(data, "book.xlsx")) == [
         ("| item | cost |\n|---|---|\n| boat | 10 |", 1, ("Budget",)),
         ("| name | role |\n|---|---|\n| Ada | captain |", 2, ("Staff",)),

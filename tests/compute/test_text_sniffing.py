@@ -54,7 +54,8 @@ def test_a_real_binary_named_as_text_is_refused_naming_its_kind(parser, name: st
     with pytest.raises(Invalid) as caught:
         parser.detect_format(data, name)
     assert caught.value.code == "unsupported_format"
-    assert caught.value.message.startswith(f"{name!r} is not supported: its content is binary ({kind}), not {fmt} text.")
+    reason = f"its content is binary ({kind}), not {fmt} text."
+    assert caught.value.message.startswith(f"{name!r} is not supported: {reason}")
     with pytest.raises(IngestionFailed) as failed:
         parser.parse(data, name)
     assert failed.value.code == "unsupported_format"
