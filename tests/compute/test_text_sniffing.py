@@ -30,6 +30,13 @@ def test_a_text_starting_like_a_binary_format_is_text(parser, text: str, suffix:
     assert parsed.encoding == "utf-8"
 
 
+def test_utf8_text_with_a_c1_control_character_is_text(parser) -> None:
+    """SciFact abstract 4336849 has U+0096 (a Windows-1252 dash copied as Latin-1) in its UTF-8 text."""
+    text = "The mean lifetime was 1\u00964 days in the treated group."
+    parsed = parser.parse(text.encode(), "4336849.md")
+    assert ([block.text for block in parsed.blocks], parsed.encoding) == ([text], "utf-8")
+
+
 def _png() -> bytes:
     from PIL import Image
 

@@ -5,7 +5,6 @@ never by a magic number: a text that starts with "BM", "PK", "GIF89a", "ID3" or 
 """
 
 import codecs
-import unicodedata
 
 import msgspec
 
@@ -15,7 +14,10 @@ _BOMS = (
     (codecs.BOM_UTF8, "utf-8", "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
 )
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a")  # \x1a: the DOS end-of-file mark of old exports
+# Binary bytes decode to C0 controls; text does not, beyond tab, newlines, form feed and \x1a (the DOS
+# end-of-file mark of old exports). C1 controls (U+0080-U+009F) are allowed: real texts carry them
+# where a Windows-1252 dash was copied as Latin-1 (a SciFact abstract has U+0096 for "–").
+_BINARY_CONTROLS = frozenset(chr(c) for c in [*range(0x20), 0x7F]) - frozenset("\t\n\r\f\v\x1a")
 # When charset-normalizer cannot tell candidates apart (short texts: "Müller, café, Zoë" scores the
 # same in cp1250, cp1252 and cp775), the most common legacy encoding of the Western world wins:
 # Windows-1252 (a superset of ISO-8859-1's printable range). Candidates as clean (mess ratio) and
@@ -35,7 +37,7 @@ class DecodedText(msgspec.Struct, frozen=True):
 
 def decode_text(data: bytes) -> DecodedText | None:
     """The text of ``data``, or None when the bytes are not text (no encoding decodes them to text
-    free of control characters other than tab, newlines, form feed). Empty bytes are empty text."""
+    free of C0 control characters other than tab, newlines, form feed). Empty bytes are empty text."""
     decoded = _decode(data)
     if decoded is None or _has_controls(decoded.text):
         return None
@@ -73,6 +75,4 @@ def _detect(data: bytes) -> DecodedText | None:
 
 
 def _has_controls(text: str) -> bool:
-    return any(
-        unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in set(text)
-    )
+    return not _BINARY_CONTROLS.isdisjoint(text)
