@@ -93,6 +93,12 @@ def test_html_keeps_content_blocks_apart_and_drops_scripts_styles_and_chrome(par
     ]
 
 
+def test_a_page_wrapped_in_a_form_keeps_its_content(parser) -> None:
+    html = (b"<html><body><form action='/'><h1>Report</h1><p>Ducks migrate south.</p>"
+            b"<button>Send</button></form></body></html>")
+    assert _blocks(parser.parse(html, "webforms.html")) == [("Ducks migrate south.", None, ("Report",))]
+
+
 def test_a_real_wikipedia_page_is_indexed_without_its_chrome(parse_shared, shared_docs: Path) -> None:
     texts = [block.text for block in parse_shared("wiki_duck.html").blocks]
     joined = "\n".join(texts)

@@ -9,7 +9,8 @@ MediaWiki's edit links, menus, navigation boxes and category lists ("Edit this a
 import re
 from typing import Any
 
-_NEVER_CONTENT = ("head", "script", "style", "noscript", "template", "iframe", "object", "svg", "nav", "form", "button")
+# Never "form": ASP.NET pages wrap their whole body in one.
+_NEVER_CONTENT = ("head", "script", "style", "noscript", "template", "iframe", "object", "svg", "nav", "button")
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "toolbar"}
 _CHROME_CLASSES = re.compile(
     r"^(noprint|navbox.*|catlinks|mw-editsection|mw-jump-link|printfooter|mw-hidden-catlinks|mw-portlet.*|"
