@@ -69,7 +69,7 @@ class LlamaIndexChunker:
 
     def _split(self, section: _Section, headings: tuple[str, ...]) -> Iterator[tuple[str, tuple[int, ...]]]:
         prefix = _heading_line(headings)
-        size = max(_MIN_CHUNK_TOKENS, min(self._chunk_size, self._budget - self._count(prefix)))
+        size = max(_MIN_CHUNK_TOKENS, self._chunk_size - self._count(prefix))  # chunk_size <= budget
         try:
             texts = self._splitter(size).split_text(section.text)
         except ValueError:  # "Single token exceeded chunk size": let _fit cut it
