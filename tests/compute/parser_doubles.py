@@ -19,7 +19,7 @@ class _Base:
 class SleepsForever(_Base):
     """Sleeps forever on bytes starting with b"SLEEP"; other bytes become one block of their text."""
 
-    def parse(self, data: bytes, filename: str, *, heartbeat=None) -> ParsedDocument:
+    def parse(self, data: bytes, filename: str, progress=None, *, heartbeat=None) -> ParsedDocument:
         while data.startswith(b"SLEEP"):
             time.sleep(3600)
         return ParsedDocument(blocks=[TextBlock(data.decode(), None)], page_count=None)
@@ -29,7 +29,7 @@ class Misbehaves(_Base):
     """b"HOG" allocates 4 GB, b"EXIT" ends the process with code 3, b"BAD" raises IngestionFailed,
     b"PID" answers the child's process id; anything else becomes one block of its text."""
 
-    def parse(self, data: bytes, filename: str, *, heartbeat=None) -> ParsedDocument:
+    def parse(self, data: bytes, filename: str, progress=None, *, heartbeat=None) -> ParsedDocument:
         if data == b"HOG":
             hog = bytearray(4 * 1024**3)
             return ParsedDocument(blocks=[TextBlock(str(len(hog)), None)], page_count=None)

@@ -76,3 +76,32 @@ def test_chunk_size_is_clamped_below_the_model_limit(embedder) -> None:
     chunks = chunker.chunk(parsed, document_id="d", filename="f")
     assert len(chunks) > 5
     _assert_fits(chunks, embedder, 128)
+
+
+def test_a_megabyte_without_spaces_is_cut_within_the_character_bound_and_kept_whole(chunker, embedder) -> None:
+    """WordPiece reads any run over 100 characters as one [UNK]: the token bound alone let a 1 MB line
+    through as one chunk. The character bound (8 per token of the budget) cuts it; nothing is lost."""
+    run = "".join(chr(ord("a") + i % 26) for i in range(1_000_000))
+    parsed = ParsedDocument(blocks=[TextBlock(run, 1, ("Dump",))])
+    chunks = chunker.chunk(parsed, document_id="d", filename="dump.txt")
+    assert chunker.max_chars == 8 * (embedder.max_seq_length - 2) == 2032
+    assert all(len(embedding_text(chunk)) <= chunker.max_chars for chunk in chunks)
+    assert "".join(chunk.text for chunk in chunks) == run  # no overlap inside an unbroken run
+    assert len(chunks) == 512 and {chunk.pages for chunk in chunks} == {(1,)}
+    assert {chunk.headings for chunk in chunks} == {("Dump",)}
+
+
+def test_long_runs_between_words_are_cut_and_every_word_is_kept(chunker, embedder) -> None:
+    token = "x" * 5000
+    text = f"alpha {token} beta {token} gamma"
+    chunks = chunker.chunk(ParsedDocument(blocks=[TextBlock(text, None)]), document_id="d", filename="t.txt")
+    assert all(len(chunk.text) <= chunker.max_chars for chunk in chunks)
+    assert "".join(chunk.text for chunk in chunks).replace(" ", "") == text.replace(" ", "")
+    _assert_fits(chunks, embedder, embedder.max_seq_length)
+
+
+def test_prose_is_not_cut_by_the_character_bound(parse_shared, chunker) -> None:
+    """The bound only catches what the tokenizer cannot see: real prose chunks stay far below it."""
+    for name in ("wiki_duck.html", "multi_page.pdf"):
+        chunks = chunker.chunk(parse_shared(name), document_id="d", filename=name)
+        assert max(len(chunk.text) for chunk in chunks) < chunker.max_chars * 3 // 4, name

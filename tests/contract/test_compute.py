@@ -97,14 +97,33 @@ def test_remote_parsing_equals_local_parsing(compute, parser, name: str) -> None
     assert parse_doc(compute, name) == parser.parse(shared_path("docs", name).read_bytes(), name)
 
 
-def test_scanned_pdf_has_no_extractable_text(compute) -> None:
+def test_scanned_pdf_is_read_by_ocr(compute) -> None:
+    parsed = compute.parser.parse(shared_path("docs", "ocr_test.pdf").read_bytes(), "ocr_test.pdf")
+    assert [(block.text, block.page) for block in parsed.blocks] == [
+        ("Docling bundles PDF document conversion to JSON and Markdown in an easy self contained package", 1)
+    ]
+
+
+def test_a_pdf_page_without_text_has_no_extractable_text(compute) -> None:
+    import io
+
+    import pypdfium2
+
+    blank = pypdfium2.PdfDocument.new()
+    blank.new_page(612, 792)
+    out = io.BytesIO()
+    blank.save(out)
     with pytest.raises(IngestionFailed) as caught:
-        compute.parser.parse(shared_path("docs", "ocr_test.pdf").read_bytes(), "ocr_test.pdf")
+        compute.parser.parse(out.getvalue(), "blank.pdf")
     assert caught.value.code == "no_extractable_text"
-    assert caught.value.message.startswith("'ocr_test.pdf' contains no extractable text")
+    assert caught.value.message == (
+        "'blank.pdf' contains no extractable text: it is empty or holds only images that OCR found no text in."
+    )
 
 
-@pytest.mark.parametrize(("name", "data"), [("x.exe", b"MZ"), ("x.pdf", os.urandom(2048)), ("x.txt", b"caf\xe9")])
+@pytest.mark.parametrize(
+    ("name", "data"), [("x.exe", b"MZ"), ("x.pdf", os.urandom(2048)), ("x.txt", b"\x00\x01\x02binary")]
+)
 def test_unsupported_format(compute, name: str, data: bytes) -> None:
     with pytest.raises(Invalid) as invalid:
         compute.parser.detect_format(data, name)
@@ -136,8 +155,8 @@ def test_truncated_pdf_is_unparseable(compute) -> None:
 
 def test_chunks_have_ids_pages_and_fit_the_model(compute, embedder) -> None:
     chunks = compute.chunker.chunk(parse_doc(compute, "multi_page.pdf"), document_id="d7", filename="multi_page.pdf")
-    assert len(chunks) == 8
-    assert [c.id for c in chunks] == [f"d7:{i}" for i in range(8)]
+    assert len(chunks) == 12  # sections now split at the PDF's headings (issue 15)
+    assert [c.id for c in chunks] == [f"d7:{i}" for i in range(12)]
     assert {c.filename for c in chunks} == {"multi_page.pdf"}
     assert set().union(*(c.pages for c in chunks)) == {1, 2, 3, 4, 5}
     assert all(3 in c.pages for c in chunks if PAGE_3_SENTENCE in c.text)
@@ -146,7 +165,7 @@ def test_chunks_have_ids_pages_and_fit_the_model(compute, embedder) -> None:
 
 def test_chunk_size_and_overlap_are_honoured(compute, embedder) -> None:
     chunks = compute.chunker_of(64, 8).chunk(parse_doc(compute, "multi_page.pdf"), document_id="d", filename="m")
-    assert len(chunks) == 35
+    assert len(chunks) == 41  # chunk_size includes the heading line, and PDFs now have headings
     assert all(embedder.count_tokens(embedding_text(c)) <= 64 for c in chunks)
 
 

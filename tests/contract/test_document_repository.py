@@ -41,6 +41,14 @@ def test_metadata_round_trips(documents: DocumentRepository) -> None:
     assert (documents.get("d1").extracted, documents.get("d1").user_metadata) == (None, {})
 
 
+def test_detected_encoding_round_trips(documents: DocumentRepository) -> None:
+    document = make("d1")
+    documents.add(document)
+    assert documents.get("d1").encoding is None
+    documents.update(msgspec.structs.replace(document, encoding="cp1252"))
+    assert documents.get("d1").encoding == "cp1252"
+
+
 def test_get_unknown_returns_none(documents: DocumentRepository) -> None:
     assert documents.get("missing") is None
 

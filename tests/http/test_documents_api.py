@@ -122,6 +122,7 @@ def test_health_ready_and_openapi(client):
     ready = client.get("/ready")
     assert ready.status_code == 200
     assert set(ready.json()["checks"].values()) == {"ok"}
+    assert ready.json()["ocr"] == "available"
     paths = client.get("/schema/openapi.json").json()["paths"]
     assert {"/api/v1/collections", "/api/v1/search", "/api/v1/jobs/{job_id}"} <= set(paths)
 

@@ -22,3 +22,16 @@ def test_ready_reports_a_broken_default_embedder(tmp_path, embedder, parser):
     container = make_container(tmp_path / "data", embedder, parser)
     container.compute.embedder.override(providers.Callable(_broken))
     assert check_ready(container)["embedder"] == "error: Unavailable: torch model folder not found"
+
+
+def test_ready_reports_ocr_availability(tmp_path, embedder, parser):
+    from ragcore.adapters.compute.docling_parser import DoclingParser
+    from ragcore.adapters.compute.tesseract_ocr import TesseractOcr
+    from ragcore.app.http.health import ocr_status
+
+    container = make_container(tmp_path / "data", embedder, parser)
+    assert ocr_status(container) == "available"
+    container.compute.parser.override(providers.Object(DoclingParser(ocr=TesseractOcr(command="/nonexistent/tesseract"))))
+    assert ocr_status(container) == (
+        "unavailable: install the Debian packages tesseract-ocr, tesseract-ocr-eng and tesseract-ocr-osd"
+    )

@@ -84,11 +84,11 @@ class SlowParser(FakeParser):
     def __init__(self, clock) -> None:
         self.clock, self.after = clock, None
 
-    def parse(self, data, filename, *, heartbeat=None):
+    def parse(self, data, filename, progress=None, *, heartbeat=None):
         self.clock.advance(20)
         if self.after is not None:
             self.after()
-        return super().parse(data, filename)
+        return super().parse(data, filename, progress)
 
 
 def batch_rag(

@@ -55,7 +55,8 @@ class Document(msgspec.Struct, frozen=True, kw_only=True):
     """A registry entry. ``sha256`` is the hex digest of the uploaded bytes; ``size_bytes`` in bytes.
 
     ``user_metadata``: flat key -> value pairs given at upload; ``extracted``: title, summary and
-    keywords found by metadata extraction (None until it ran).
+    keywords found by metadata extraction (None until it ran); ``encoding``: the text encoding
+    detected when it was parsed (text formats, e.g. "utf-8", "cp1252", "utf-16"; else None).
     """
 
     id: str
@@ -72,6 +73,7 @@ class Document(msgspec.Struct, frozen=True, kw_only=True):
     error_message: str | None = None
     user_metadata: dict[str, MetadataValue] = {}
     extracted: DocumentMetadata | None = None
+    encoding: str | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -127,8 +129,12 @@ class TextBlock(msgspec.Struct, frozen=True):
 
 
 class ParsedDocument(msgspec.Struct, frozen=True):
+    """``encoding``: the text encoding detected in the uploaded bytes (text formats; e.g. "utf-8",
+    "cp1252", "utf-16"), None for binary formats."""
+
     blocks: list[TextBlock]
     page_count: int | None = None
+    encoding: str | None = None
 
 
 class Chunk(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,4 +1,4 @@
-"""DoclingDocument -> TextBlocks: reading order, heading paths, tables as markdown, PDF lines joined."""
+"""DoclingDocument -> TextBlocks: reading order, heading paths, tables as markdown, notes and headers."""
 
 import re
 from typing import Any
@@ -6,27 +6,57 @@ from typing import Any
 from ragcore.domain.models import TextBlock
 
 
-def document_blocks(doc: Any) -> list[TextBlock]:
-    """One block per text, list item, inline group or table (markdown) of a DoclingDocument."""
-    from docling_core.types.doc import GroupLabel, SectionHeaderItem, TableItem, TitleItem
+def document_blocks(doc: Any, fmt: str) -> list[TextBlock]:
+    """One block per text, list item, inline group or table (markdown) of a DoclingDocument of
+    format ``fmt``. XLSX sheet names head their sheet's path; PPTX speaker notes end with "notes"
+    and DOCX page headers/footers are ("header",)/("footer",). HTML's furniture layer is content
+    (Docling puts the text before the first heading there; chrome is removed before, html_clean)."""
+    from docling_core.types.doc import ContentLayer, GroupLabel, SectionHeaderItem, TableItem, TitleItem
 
     table_captions = {ref.cref for item, _ in doc.iterate_items() if isinstance(item, TableItem)
                       for ref in item.captions}  # tables export their own captions
-    path, blocks = _HeadingPath(), []
-    for item, _ in doc.iterate_items(with_groups=True):
+    path, blocks = HeadingPath(), []
+    for item, _ in doc.iterate_items(with_groups=True, included_content_layers=set(ContentLayer)):
         if _rendered_by_ancestor(item, doc) or item.self_ref in table_captions:
             continue
-        if isinstance(item, (TitleItem, SectionHeaderItem)):
+        layer = _layer_headings(item, doc, fmt)
+        if layer is None:
+            continue
+        if isinstance(item, (TitleItem, SectionHeaderItem)) and not layer:
             level = 0 if isinstance(item, TitleItem) else item.level
             blocks.extend(path.enter(item.text.strip(), level, _page(item)))
+        elif getattr(item, "label", None) == GroupLabel.SHEET:
+            blocks.extend(path.enter(getattr(item, "name", "").strip(), 1, None))
         elif isinstance(item, TableItem):
-            blocks.append(TextBlock(_table_markdown(item, doc), _page(item), path.use()))
+            markdown = _table_markdown(item, doc)  # an empty sheet's table has none
+            if markdown:
+                blocks.append(TextBlock(markdown, _page(item), _headings(path, layer)))
         else:  # text and list items, captions, inline groups; other groups and pictures have no text
             inline = getattr(item, "label", None) == GroupLabel.INLINE
             text = _inline_text(item, doc) if inline else getattr(item, "text", "").strip()
             if text:
-                blocks.append(TextBlock(text, _page(item), path.use()))
+                blocks.append(TextBlock(text, _page(item), _headings(path, layer)))
     return blocks + path.close()
+
+
+def _layer_headings(item: Any, doc: Any, fmt: str) -> tuple[str, ...] | None:
+    """() for body text, ("notes",) for speaker notes, ("header",)/("footer",) for DOCX page
+    headers/footers, None for furniture that is not indexed (e.g. PDF running headers)."""
+    from docling_core.types.doc import ContentLayer
+
+    layer = getattr(item, "content_layer", ContentLayer.BODY)
+    if layer == ContentLayer.NOTES:
+        return ("notes",)
+    if layer != ContentLayer.FURNITURE or fmt == "html":
+        return ()
+    parent = item.parent.resolve(doc) if item.parent else None
+    name = (getattr(parent, "name", "") or "").lower()
+    return next(((kind,) for kind in ("header", "footer") if kind in name), None)
+
+
+def _headings(path: "HeadingPath", layer: tuple[str, ...]) -> tuple[str, ...]:
+    """Body and notes continue the heading path; page headers and footers stand alone."""
+    return layer if layer in (("header",), ("footer",)) else path.use() + layer
 
 
 def _rendered_by_ancestor(item: Any, doc: Any) -> bool:
@@ -60,7 +90,7 @@ def _page(item: Any) -> int | None:
     return prov[0].page_no if prov else None
 
 
-class _HeadingPath:
+class HeadingPath:
     """Current heading path (title = level 0); a heading with no text under it becomes a block."""
 
     def __init__(self) -> None:
@@ -88,43 +118,3 @@ class _HeadingPath:
     def _pop(self) -> list[TextBlock]:
         _, text, page, used = self._stack.pop()
         return [] if used else [TextBlock(text, page, self.use())]
-
-
-_LIST_START = re.compile(r"([•◦▪‣∙·●○■□➢►∞*–-]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s")
-
-
-def pdf_line_blocks(doc: Any) -> list[TextBlock]:
-    """Native PDF pipeline items are text lines: join lines into paragraphs by vertical gaps."""
-    blocks, lines, prev = [], [], None
-    for item, _ in doc.iterate_items():
-        text = getattr(item, "text", "").strip()
-        if not text or not item.prov:
-            continue
-        prov = item.prov[0]
-        if prev is not None and not _continues(prev, prov, text, len(lines)):
-            blocks.append(TextBlock(_join_lines(lines), prev.page_no))
-            lines = []
-        lines.append(text)
-        prev = prov
-    if lines:
-        blocks.append(TextBlock(_join_lines(lines), prev.page_no))
-    return blocks
-
-
-def _continues(prev: Any, cur: Any, text: str, n_lines: int) -> bool:
-    """Same paragraph: same page, a small gap below the previous line, no list marker, no outdent
-    after the second line (a first-line indent is not a new paragraph). Boxes are bottom-left origin."""
-    a, b = prev.bbox, cur.bbox
-    height = max(a.t - a.b, b.t - b.b, 1.0)
-    gap = a.b - b.t
-    outdent = b.l < a.l - 2 and n_lines >= 2
-    return (prev.page_no == cur.page_no and -0.5 * height <= gap <= 0.8 * height
-            and not outdent and not _LIST_START.match(text))
-
-
-def _join_lines(lines: list[str]) -> str:
-    text = lines[0]
-    for line in lines[1:]:
-        text += line if text.endswith("-") else " " + line
-    return text
-

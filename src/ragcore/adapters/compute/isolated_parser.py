@@ -21,7 +21,7 @@ from ragcore.adapters.compute.parse_child import parse_in_child, start_child
 from ragcore.domain import errors
 from ragcore.domain.errors import IngestionFailed
 from ragcore.domain.models import ParsedDocument
-from ragcore.domain.ports import Parser
+from ragcore.domain.ports import Parser, ProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,12 @@ class IsolatedParser:
             self._local = self._factory()
         return self._local.detect_format(data, filename)
 
-    def parse(self, data: bytes, filename: str, *, heartbeat: Callable[[], None] | None = None) -> ParsedDocument:
+    def parse(
+        self, data: bytes, filename: str, progress: ProgressCallback | None = None,
+        *, heartbeat: Callable[[], None] | None = None,
+    ) -> ParsedDocument:
         """The wrapped parser's result, computed in the child process; one document at a time.
+        ``progress`` is not called: stages inside the child (OCR) do not cross the process boundary.
 
         ``heartbeat()`` runs every ``poll_seconds`` while waiting; when it raises (the job was
         cancelled, deleted or its lease lost) the child is killed and the error propagates. Raises the

@@ -1,8 +1,12 @@
 """LlamaIndexChunker: Chunker port on llama-index-core's SentenceSplitter, measured in model tokens.
 
-Invariant: for every chunk, ``embedding_text(chunk)`` (heading line + text, see domain/ingestion.py)
+Invariants: for every chunk, ``embedding_text(chunk)`` (heading line + text, see domain/ingestion.py)
 is at most ``max_tokens - 2`` tokens by the embedder's tokenizer, so [CLS]/[SEP] fit and the model
-never truncates a chunk.
+never truncates a chunk; and at most ``CHARS_PER_TOKEN * (max_tokens - 2)`` characters (2,032 for a
+256-token model). Prose stays far below that bound (English averages 4-5 characters per token); it
+cuts what the token bound cannot see: WordPiece turns any run of over 100 characters without a space
+into one [UNK] token, so a 1 MB line would pass the token bound as a single chunk. Such a run is cut
+into pieces within the bound (at spaces where there are any), and nothing of it is lost.
 """
 
 import itertools
@@ -12,8 +16,10 @@ from typing import Any
 import msgspec
 
 from ragcore.domain.models import Chunk, ParsedDocument, TextBlock, chunk_id
+from ragcore.domain.text import normalize_text
 
 _MIN_CHUNK_TOKENS = 16
+CHARS_PER_TOKEN = 8
 
 
 class _Section(msgspec.Struct, frozen=True):
@@ -43,6 +49,7 @@ class LlamaIndexChunker:
             raise ValueError(f"max_tokens={max_tokens} leaves no room for a chunk")
         self._tokenize = tokenize
         self._budget = max_tokens - 2  # [CLS] and [SEP]
+        self.max_chars = CHARS_PER_TOKEN * self._budget  # heading line + text, in characters
         self._chunk_size = max(_MIN_CHUNK_TOKENS, min(chunk_size, self._budget))
         self._overlap = chunk_overlap
         self._splitters: dict[int, Any] = {}
@@ -62,7 +69,7 @@ class LlamaIndexChunker:
 
     def _split(self, section: _Section, headings: tuple[str, ...]) -> Iterator[tuple[str, tuple[int, ...]]]:
         prefix = _heading_line(headings)
-        size = max(_MIN_CHUNK_TOKENS, min(self._chunk_size, self._budget - self._count(prefix)))
+        size = max(_MIN_CHUNK_TOKENS, self._chunk_size - self._count(prefix))  # chunk_size <= budget
         try:
             texts = self._splitter(size).split_text(section.text)
         except ValueError:  # "Single token exceeded chunk size": let _fit cut it
@@ -78,10 +85,11 @@ class LlamaIndexChunker:
                 yield piece, section.pages(start, start + len(piece))
 
     def _fit(self, text: str, prefix: str) -> list[str]:
-        """``text`` cut in halves (at spaces) until each piece, after ``prefix``, fits the budget."""
+        """``text`` cut in halves (at spaces, else anywhere) until each piece, after ``prefix``, fits
+        the token budget and ``max_chars`` (only pieces within ``max_chars`` are tokenized)."""
         if not text:
             return []
-        if len(text) == 1 or self._count(prefix + text) <= self._budget:
+        if len(text) == 1 or (len(prefix) + len(text) <= self.max_chars and self._count(prefix + text) <= self._budget):
             return [text]
         middle = len(text) // 2
         cut = text.rfind(" ", 0, middle + 1)
@@ -89,9 +97,10 @@ class LlamaIndexChunker:
         return self._fit(text[:cut].strip(), prefix) + self._fit(text[cut:].strip(), prefix)
 
     def _fit_headings(self, headings: tuple[str, ...]) -> tuple[str, ...]:
-        """Keep the innermost headings whose line takes at most half the budget."""
+        """Keep the innermost headings whose line takes at most half the budget (tokens and characters)."""
         limit = self._budget // 2
-        while headings and self._count(_heading_line(headings)) > limit:
+        while headings and (len(_heading_line(headings)) > self.max_chars // 2
+                            or self._count(_heading_line(headings)) > limit):
             if len(headings) > 1:
                 headings = headings[1:]
                 continue
@@ -124,11 +133,13 @@ def _sections(blocks: Sequence[TextBlock]) -> Iterator[_Section]:
         parts: list[str] = []
         spans: list[tuple[int, int, int | None]] = []
         position = 0
+        headings = tuple(normalize_text(heading) for heading in headings)
         for block in group:
-            if block.text.strip():
-                spans.append((position, position + len(block.text), block.page))
-                parts.append(block.text)
-                position += len(block.text) + 2
+            text = normalize_text(block.text)
+            if text.strip():
+                spans.append((position, position + len(text), block.page))
+                parts.append(text)
+                position += len(text) + 2
         if parts:
             yield _Section(headings, "\n\n".join(parts), spans)
 

@@ -12,6 +12,7 @@ from ragcore.adapters.compute import wire
 from ragcore.adapters.compute.formats import detect_format
 from ragcore.adapters.compute.http_client import ComputeHttpClient
 from ragcore.domain.models import Chunk, DocumentMetadata, ParsedDocument
+from ragcore.domain.ports import ProgressCallback
 
 MAX_TEXTS_PER_REQUEST = 256
 
@@ -31,13 +32,16 @@ class HttpParser:
         """One of SUPPORTED_FORMATS; raises Invalid(code="unsupported_format")."""
         return detect_format(data, filename)
 
-    def parse(self, data: bytes, filename: str, *, heartbeat: Callable[[], None] | None = None) -> ParsedDocument:
+    def parse(
+        self, data: bytes, filename: str, progress: ProgressCallback | None = None,
+        *, heartbeat: Callable[[], None] | None = None,
+    ) -> ParsedDocument:
         """As DoclingParser.parse; raises IngestionFailed with the service's code, or Unavailable.
-        ``heartbeat`` is not called: one request, bounded by the client's timeout (the service
-        isolates its own parser)."""
+        Neither ``progress`` nor ``heartbeat`` is called: one request, bounded by the client's timeout
+        (the service isolates its own parser)."""
         files = {"file": (filename, data, "application/octet-stream")}
         answer = self._client.call("POST", "/parse", wire.ParseResponse, files=files)
-        return ParsedDocument(blocks=answer.blocks, page_count=answer.page_count)
+        return ParsedDocument(blocks=answer.blocks, page_count=answer.page_count, encoding=answer.encoding)
 
 
 class HttpChunker:

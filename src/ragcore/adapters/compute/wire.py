@@ -19,7 +19,8 @@ VECTOR_DTYPE = "<f4"  # little-endian float32, whatever the host's byte order
 class ParseResponse(msgspec.Struct, frozen=True, kw_only=True):
     """``POST /parse`` (multipart field ``file``): the text, its page-aware blocks and facts about it.
 
-    ``text``: the blocks joined by blank lines; ``page_count``: PDF pages, slides or sheets, else None.
+    ``text``: the blocks joined by blank lines; ``page_count``: PDF pages, slides or sheets, else None;
+    ``encoding``: the detected text encoding of text formats (e.g. "cp1252"), else None.
     """
 
     filename: str
@@ -28,6 +29,7 @@ class ParseResponse(msgspec.Struct, frozen=True, kw_only=True):
     page_count: int | None
     blocks: list[TextBlock]
     text: str
+    encoding: str | None = None
 
 
 class ChunkRequest(msgspec.Struct, frozen=True, kw_only=True):

@@ -102,6 +102,7 @@ class DocumentRow(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     user_metadata: Mapped[dict | None] = mapped_column(JSON)
     extracted: Mapped[dict | None] = mapped_column(JSON)
+    encoding: Mapped[str | None] = mapped_column(String(32))  # detected text encoding, e.g. "cp1252"
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

@@ -50,7 +50,8 @@ async def parse(request: Request, state: State) -> wire.ParseResponse:
     parsed = await anyio.to_thread.run_sync(partial(state.runtime.parser.parse, data, filename))
     return wire.ParseResponse(
         filename=filename, format=state.runtime.parser.detect_format(data, filename), size_bytes=len(data),
-        page_count=parsed.page_count, blocks=parsed.blocks, text="\n\n".join(b.text for b in parsed.blocks),
+        page_count=parsed.page_count, encoding=parsed.encoding, blocks=parsed.blocks,
+        text="\n\n".join(b.text for b in parsed.blocks),
     )
 
 

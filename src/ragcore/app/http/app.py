@@ -11,7 +11,7 @@ from ragcore.app.http.controllers.jobs import JobController
 from ragcore.app.http.controllers.search import SearchController
 from ragcore.app.http.controllers.uploads import UploadController
 from ragcore.app.http.deps import DEPENDENCIES
-from ragcore.app.http.health import check_ready
+from ragcore.app.http.health import check_ready, ocr_status
 from ragcore.app.http.requests import BoundedJsonRequest
 from ragcore.app.problems import EXCEPTION_HANDLERS, PROBLEM_JSON
 from ragcore.app.web.router import openapi_config, template_config, web_routes
@@ -28,12 +28,13 @@ async def health() -> dict[str, str]:
 
 @get("/ready", tags=["health"], sync_to_thread=True)
 def ready(state: State) -> Response:
-    """Readiness: every adapter answers; 503 with the failing checks otherwise."""
-    checks = check_ready(state.container)
+    """Readiness: every adapter answers; 503 with the failing checks otherwise. ``ocr`` says whether
+    scanned pages can be read (optional: it never makes the service unready)."""
+    checks, ocr = check_ready(state.container), ocr_status(state.container)
     if all(v == "ok" for v in checks.values()):
-        return Response({"status": "ready", "checks": checks})
+        return Response({"status": "ready", "checks": checks, "ocr": ocr})
     body = {"type": "urn:ragcore:problem:not_ready", "title": "Service Unavailable", "status": 503,
-            "detail": "one or more adapters are unavailable", "code": "not_ready", "checks": checks}
+            "detail": "one or more adapters are unavailable", "code": "not_ready", "checks": checks, "ocr": ocr}
     return Response(body, status_code=503, media_type=PROBLEM_JSON)
 
 

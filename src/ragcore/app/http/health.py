@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from ragcore.adapters.compute.tesseract_ocr import INSTALL_HINT
 from ragcore.app.container import Container
 from ragcore.domain.ports import Embedder
 
@@ -35,3 +36,13 @@ def check_ready(container: Container) -> dict[str, str]:
         except Exception as exc:  # readiness reports, it never raises
             results[name] = f"error: {type(exc).__name__}: {exc}"
     return results
+
+
+def ocr_status(container: Container) -> str:
+    """"available" when PDF pages without a text layer can be read here, else "unavailable: <what to
+    install>"; "unknown: ..." when parsing runs on the compute service. OCR is optional: a scan then
+    fails with no_extractable_text, the service stays ready."""
+    probe = getattr(container.compute.parser(), "ocr_available", None)
+    if probe is None:
+        return "unknown: documents are parsed by the compute service"
+    return "available" if probe() else f"unavailable: {INSTALL_HINT}"

@@ -36,6 +36,7 @@ class DocumentOut(msgspec.Struct):
     updated_at: datetime
     user_metadata: dict[str, str | int | float | bool] = {}  # given at upload (form field "metadata")
     extracted: ExtractedOut | None = None  # None until metadata extraction ran
+    encoding: str | None = None  # the text encoding detected at parsing (text formats), e.g. "cp1252"
 
     @classmethod
     def of(cls, d: Document) -> "DocumentOut":

@@ -33,6 +33,7 @@ class DocumentRun:
     embedder: Embedder | None = None
     chunks: list[Chunk] = field(default_factory=list)
     page_count: int | None = None
+    encoding: str | None = None
     extracted: DocumentMetadata | None = None
     unstored: list[EmbeddedChunk] = field(default_factory=list)  # embedded, not upserted yet
     embedded: int = 0  # chunks embedded so far (its progress)

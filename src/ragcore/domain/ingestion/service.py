@@ -147,13 +147,13 @@ class IngestionService:
         self._set(document, status="processing")
         progress(5, "parsing")
         data = self._blobs.get(document.blob_key or "")
-        parsed = self._parser.parse(data, document.filename, heartbeat=heartbeat)
+        parsed = self._parser.parse(data, document.filename, progress, heartbeat=heartbeat)
         progress(30, "chunking")
         chunks = self._chunker.chunk(parsed, document_id=document.id, filename=document.filename)
         if not chunks:
             raise IngestionFailed(f"{document.filename!r} contains no text", code="no_extractable_text")
         run.extracted = self._extract(collection, document, parsed, progress)
-        run.chunks, run.page_count = chunks, parsed.page_count
+        run.chunks, run.page_count, run.encoding = chunks, parsed.page_count, parsed.encoding
 
     def _discard_earlier_attempts(self, store_id: str, runs: list[DocumentRun]) -> None:
         """Remove the chunks an earlier attempt of each run's document may have left (fewer chunks this
@@ -174,6 +174,7 @@ class IngestionService:
         run.task.lease.checkpoint()  # the last chance to notice a cancellation or a lost lease
         run.outcome = self._set(
             document, status="ready", chunk_count=len(run.chunks), page_count=run.page_count, blob_key=None,
+            encoding=run.encoding,
             error_code=None, error_message=None, extracted=run.extracted or document.extracted,
         )
         self._search_cache.bump(collection.id)

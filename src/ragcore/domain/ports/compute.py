@@ -18,8 +18,12 @@ class Parser(Protocol):
         """Format name (e.g. "pdf", "docx", "md"); raises Invalid(code="unsupported_format")."""
         ...
 
-    def parse(self, data: bytes, filename: str, *, heartbeat: Callable[[], None] | None = None) -> ParsedDocument:
-        """Text blocks with pages and heading paths.
+    def parse(
+        self, data: bytes, filename: str, progress: ProgressCallback | None = None,
+        *, heartbeat: Callable[[], None] | None = None,
+    ) -> ParsedDocument:
+        """Text blocks with pages and heading paths. ``progress(percent, stage)`` reports stages
+        inside parsing (e.g. "ocr", percent 10-29); adapters that cannot report ignore it.
 
         ``heartbeat()``, when given, may be called now and then while the parse runs (an adapter that
         waits on another process calls it while waiting); whatever it raises stops the parse and

@@ -18,6 +18,7 @@ from ragcore.domain.ports import DocumentRepository, KeywordIndex, SearchCache, 
 from ragcore.domain.search.cache import SearchResults
 from ragcore.domain.search.filters import Predicate, compile_filter
 from ragcore.domain.search.fusion import Fusion, reciprocal_rank_fusion
+from ragcore.domain.text import normalize_text
 
 SearchMode = Literal["dense", "keyword", "hybrid"]
 SEARCH_MODES: tuple[str, ...] = get_args(SearchMode)
@@ -106,6 +107,7 @@ class SearchService:
         model or the vector store, so a caller may look up on an event loop and ``complete`` a miss in a
         thread. Raises as ``search``."""
         mode, predicate = self._checked(query, top_k, mode, filters)
+        query = normalize_text(query)  # chunks are indexed in the same normal form (ligatures, widths)
         collection = self._collections.get(collection_name)
         key = self._cache.key(collection.id, query, top_k, mode, filters)
         cached = self._cache.get(key)
