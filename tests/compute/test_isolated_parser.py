@@ -99,3 +99,25 @@ def test_detect_format_runs_in_this_process_without_starting_a_child(isolated):
     parser = isolated(DoclingParser)
     assert parser.detect_format(b"# Title\n", "a.md") == "md"
     assert parser._pool is None
+
+
+def _parse_once_in_a_worker_child(close: bool) -> None:
+    parser = IsolatedParser(DoclingParser, timeout_seconds=60, memory_mb=0)
+    parser.parse(b"hello world", "a.txt")
+    if close:
+        parser.close()
+
+
+def test_a_worker_child_exits_once_its_parser_is_closed():
+    """A multiprocessing child skips atexit and joins its non-daemon children on exit, so the
+    `worker --concurrency N` children close their parser (app/worker/pool.run_one) or never exit."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=_parse_once_in_a_worker_child, args=(True,))
+    child.start()
+    child.join(timeout=60)  # without close() it was still running after 90 s (measured 2026-12-03)
+    still_running = child.is_alive()
+    if still_running:
+        child.kill()
+        child.join()
+    assert still_running is False

@@ -96,7 +96,7 @@ class ComputeSettings(Group):
     compute_timeout_seconds: float = 120.0  # per compute request (connect: at most 5 s)
     compute_retries: int = 3  # extra rounds over every URL, with exponential backoff, before compute_unavailable
     # Each document is parsed in a separate process, killed past these limits (docs/ingestion.md)
-    parse_timeout_seconds: Annotated[float, Field(gt=0)] = 300.0  # wall time per document (OCR reads ~5-7 s a page), else parse_timeout
+    parse_timeout_seconds: Annotated[float, Field(gt=0)] = 300.0  # per document; OCR ~5-7 s a page
     parse_memory_mb: Annotated[int, Field(ge=0)] = 2048  # parser address space (~1.1 GB is Docling), 0: no cap
 
     @field_validator("compute_urls", mode="before")

@@ -53,10 +53,18 @@ def run_one() -> None:
     """Run one worker in this process until SIGTERM/SIGINT."""
     from ragcore.app.bootstrap import bootstrap
 
-    worker = worker_for(bootstrap())
+    container = bootstrap()
+    worker = worker_for(container)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: worker.stop_event.set())
-    worker.run_forever()
+    try:
+        worker.run_forever()
+    finally:
+        # A multiprocessing child skips atexit, and its exit joins every non-daemon child: stop the
+        # parser's own process here or a `worker --concurrency N` child never exits after SIGTERM.
+        close = getattr(container.compute.parser(), "close", None)
+        if close is not None:
+            close()
 
 
 def run_pool(concurrency: int) -> int:
