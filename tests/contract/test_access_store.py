@@ -1,6 +1,5 @@
 """Contract of AccessStore (collection owners, grants) on every adapter: memory, SQLite, MariaDB, PostgreSQL."""
 
-from identity_fixtures import access, identities, identity_stores  # noqa: F401
 
 from conftest import T0
 from ragcore.domain.identity.models import Grant

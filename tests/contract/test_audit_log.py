@@ -2,8 +2,6 @@
 
 from datetime import timedelta
 
-from identity_fixtures import audit_log  # noqa: F401
-
 from conftest import T0
 from ragcore.domain.identity.models import AuditEvent, AuditQuery
 

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from identity_fixtures import access, identities, identity_stores  # noqa: F401
 
 from conftest import T0
 from ragcore.domain.errors import Conflict
