@@ -26,6 +26,7 @@ from ragcore.adapters.sql.documents import SqlDocumentRepository
 from ragcore.adapters.sql.engine import make_engine
 from ragcore.adapters.sql.jobs import SqlJobQueue
 from ragcore.adapters.sql.keywords import SqlKeywordIndex
+from ragcore.app.identity_container import Identity
 from ragcore.app.language_container import Language
 from ragcore.app.settings import Settings
 from ragcore.domain.answers.service import AnswerService
@@ -203,6 +204,7 @@ class Container(containers.DeclarativeContainer):
     compute = providers.Container(Compute, config=config)
     language = providers.Container(Language, config=config, compute=compute)
     services = providers.Container(Services, config=config, stores=stores, compute=compute, language=language)
+    identity = providers.Container(Identity, config=config, stores=stores)
 
 
 def build_container(settings: Settings | None = None) -> Container:

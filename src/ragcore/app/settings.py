@@ -4,6 +4,7 @@ Precedence: init arguments > environment > YAML file (``RAGCORE_CONFIG``) > defa
 Defaults are the embedded single-box setup under ``RAGCORE_DATA_DIR`` (``./.ragcore``).
 """
 
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -17,6 +18,14 @@ from pydantic_settings import (
     SettingsConfigDict,
     YamlConfigSettingsSource,
 )
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback IP addresses (127.0.0.0/8, ::1)."""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class Settings(BaseSettings):
@@ -84,7 +93,16 @@ class Settings(BaseSettings):
     llm_chars_per_token: float = 3.0  # token estimate: ceil(characters / this); low = conservative
     llm_temperature: float = 0.2
 
-    @field_validator("compute_urls", mode="before")
+    # Access (docs/security.md). auth unset: disabled when `serve` binds loopback, required otherwise.
+    auth: Literal["required", "disabled"] | None = None
+    cors_origins: Annotated[list[str], NoDecode] = []  # allowed browser origins; empty: CORS off
+    rate_limit_search: str = "120/minute"  # per API key ("limits" notation: N/second|minute|hour|day)
+    rate_limit_answers: str = "30/minute"  # per API key
+    rate_limit_upload: str = "60/minute"  # per API key, per upload request
+    rate_limit_auth_failures: str = "20/minute"  # failed authentications per client address
+    compute_token: str | None = None  # shared bearer token of the compute service (sent and checked)
+
+    @field_validator("compute_urls", "cors_origins", mode="before")
     @classmethod
     def _split_urls(cls, value: object) -> object:
         """``a,b`` or ``["a", "b"]`` (env) or a YAML list -> list of non-empty URLs."""
@@ -129,6 +147,10 @@ class Settings(BaseSettings):
         stores = (self.catalog, self.registry)
         sqlite = self.sql_url.startswith("sqlite")
         return self.search_cache == "memory" and all(s == "memory" or (s == "sql" and sqlite) for s in stores)
+
+    def auth_mode(self, host: str | None = None) -> Literal["required", "disabled"]:
+        """``auth`` when set; otherwise disabled on a loopback ``host`` (default ``self.host``), else required."""
+        return self.auth or ("disabled" if is_loopback(host or self.host) else "required")
 
     @property
     def chroma_path(self) -> Path:

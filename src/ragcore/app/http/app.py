@@ -5,6 +5,7 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 
 from ragcore.app.container import Container, build_container
+from ragcore.app.http.auth.setup import auth_setup
 from ragcore.app.http.controllers.answers import AnswerController
 from ragcore.app.http.controllers.collections import CollectionController
 from ragcore.app.http.controllers.documents import DocumentController
@@ -34,10 +35,16 @@ def ready(state: State) -> Response:
     return Response(body, status_code=503, media_type=PROBLEM_JSON)
 
 
-def create_app(container: Container | None = None, *, run_worker: bool = True) -> Litestar:
-    """The API app; with ``run_worker`` an in-process worker thread runs jobs while the app is up."""
+def create_app(
+    container: Container | None = None, *, run_worker: bool = True, auth_mode: str | None = None
+) -> Litestar:
+    """The API app; with ``run_worker`` an in-process worker thread runs jobs while the app is up.
+
+    ``auth_mode`` "required" or "disabled"; default ``settings.auth_mode()`` (RAGCORE_AUTH, else by RAGCORE_HOST).
+    """
     container = container or build_container()
     settings = container.settings
+    auth = auth_setup(container, settings, auth_mode or settings.auth_mode())
     workers: list[Worker] = []
 
     def start_worker() -> None:
@@ -56,12 +63,14 @@ def create_app(container: Container | None = None, *, run_worker: bool = True) -
 
     return Litestar(
         route_handlers=[health, ready, CollectionController, UploadController, DocumentController, JobController,
-                        SearchController, AnswerController],
-        dependencies=DEPENDENCIES,
+                        SearchController, AnswerController, *auth.route_handlers],
+        dependencies=DEPENDENCIES | auth.dependencies,
+        middleware=auth.middleware,
+        cors_config=auth.cors,
         exception_handlers=EXCEPTION_HANDLERS,
-        state=State({"container": container, "local_search_cache": settings.local_search_cache}),
+        state=State({"container": container, "local_search_cache": settings.local_search_cache, **auth.state}),
         on_startup=[start_worker],
         on_shutdown=[stop_worker],
-        openapi_config=OpenAPIConfig(title="ragcore", version="0.1.0", path="/schema"),
+        openapi_config=OpenAPIConfig(title="ragcore", version="0.1.0", path="/schema", **auth.openapi),
         request_max_body_size=settings.max_upload_bytes * 4,
     )

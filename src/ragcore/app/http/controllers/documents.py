@@ -2,6 +2,7 @@
 
 from litestar import Controller, delete, get
 
+from ragcore.app.http.auth.access import HttpAccess
 from ragcore.app.schemas.documents import ChunkOut, DocumentOut
 from ragcore.domain.documents.service import DocumentService
 from ragcore.domain.models import DocumentStatus
@@ -13,20 +14,28 @@ class DocumentController(Controller):
 
     @get("/", sync_to_thread=True)
     def list_all(
-        self, documents: DocumentService, collection: str | None = None, status: DocumentStatus | None = None
+        self, documents: DocumentService, access: HttpAccess, collection: str | None = None,
+        status: DocumentStatus | None = None,
     ) -> list[DocumentOut]:
-        """Documents, oldest first, optionally of one collection (by name) and/or one status."""
-        return [DocumentOut.of(d) for d in documents.list(collection_name=collection, status=status)]
+        """Documents, oldest first, optionally of one collection (by name) and/or one status; only those of
+        collections the caller may read."""
+        if collection is not None:
+            access.collection(collection, "read")
+        found = documents.list(collection_name=collection, status=status)
+        return [DocumentOut.of(d) for d in access.visible_documents(found)]
 
     @get("/{document_id:str}", sync_to_thread=True)
-    def show(self, document_id: str, documents: DocumentService) -> DocumentOut:
+    def show(self, document_id: str, documents: DocumentService, access: HttpAccess) -> DocumentOut:
+        access.document(document_id, "read")
         return DocumentOut.of(documents.get(document_id))
 
     @get("/{document_id:str}/chunks", sync_to_thread=True)
-    def chunks(self, document_id: str, documents: DocumentService) -> list[ChunkOut]:
+    def chunks(self, document_id: str, documents: DocumentService, access: HttpAccess) -> list[ChunkOut]:
+        access.document(document_id, "read")
         return [ChunkOut.of(c) for c in documents.chunks(document_id)]
 
     @delete("/{document_id:str}", sync_to_thread=True)
-    def remove(self, document_id: str, documents: DocumentService) -> None:
+    def remove(self, document_id: str, documents: DocumentService, access: HttpAccess) -> None:
         """Delete the document's vectors, blob, jobs and registry entry."""
+        access.document(document_id, "write")
         documents.delete(document_id)

@@ -10,6 +10,8 @@ from litestar.datastructures import UploadFile
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
+from ragcore.app.http.auth.access import HttpAccess
+from ragcore.app.http.auth.guards import rate_limited
 from ragcore.app.schemas.documents import UploadItem, UploadOut
 from ragcore.domain.documents.service import DocumentService
 from ragcore.domain.errors import Invalid
@@ -19,12 +21,13 @@ class UploadController(Controller):
     path = "/api/v1/collections"
     tags = ["documents"]
 
-    @post("/{name:str}/documents", status_code=HTTP_202_ACCEPTED)
+    @post("/{name:str}/documents", status_code=HTTP_202_ACCEPTED, guards=[rate_limited("upload")])
     async def upload(
         self,
         name: str,
         request: Request,
         documents: DocumentService,
+        access: HttpAccess,
         priority: Annotated[int, Parameter(ge=-100, le=100)] = 0,
     ) -> UploadOut:
         """Upload one or more files (multipart/form-data, any field name); each gets a document and a job.
@@ -33,6 +36,7 @@ class UploadController(Controller):
         ``metadata`` may hold a JSON object of flat key -> string/number/boolean, the user metadata of
         every uploaded document (422 "invalid_metadata" otherwise).
         """
+        await access.collection_async(name, "write")  # 404/403 before the body is read
         form = await request.form()  # parsed here: Litestar's typed extraction 500s on an empty form
         files = [(f.filename or "", await f.read()) for _, f in form.multi_items() if isinstance(f, UploadFile)]
         metadata = _metadata(form.get("metadata"))
