@@ -3,10 +3,9 @@ read, one with write, a user without a grant, a revoked and an expired key; a re
 
 from datetime import timedelta
 
-from tests.http.conftest import run_jobs, upload
-
 from ragcore.domain.identity.models import ApiKey, Principal
 from ragcore.domain.identity.tokens import new_token, token_hash
+from tests.http.conftest import run_jobs, upload
 
 OPERATOR = Principal.operator()
 
@@ -23,12 +22,14 @@ def build_world(client) -> dict:
     for person, role in (("root", "admin"), ("olga", "member"), ("rita", "member"), ("walt", "member"),
                          ("xena", "member"), ("gina", "member")):
         tokens[person] = users.create_user(OPERATOR, person, role=role)[1].token
-    assert client.post("/api/v1/collections", json={"name": "manuals"}, headers=bearer(tokens["olga"])).status_code == 201
+    created = client.post("/api/v1/collections", json={"name": "manuals"}, headers=bearer(tokens["olga"]))
+    assert created.status_code == 201
     for person, permission in (("rita", "read"), ("walt", "write")):
         response = client.put("/api/v1/collections/manuals/grants", json={"user": person, "permission": permission},
                               headers=bearer(tokens["olga"]))
         assert response.status_code == 200, response.text
-    item = upload_as(client, tokens["olga"], "guide.md", b"# Torque\n\nTighten the bolts to 40 Nm.\n").json()["items"][0]
+    guide = b"# Torque\n\nTighten the bolts to 40 Nm.\n"
+    item = upload_as(client, tokens["olga"], "guide.md", guide).json()["items"][0]
     assert run_jobs(client) == 1
     revoked = users.create_key(OPERATOR, name="old", scopes=["read", "write"], user_name="walt")
     users.revoke_key(OPERATOR, revoked.key.id)

@@ -11,6 +11,7 @@ from litestar import Request
 from litestar.datastructures import State
 
 from ragcore.domain.errors import Forbidden, NotFound
+from ragcore.domain.identity.audit import Auditor
 from ragcore.domain.identity.models import Principal
 from ragcore.domain.identity.policy import AccessPolicy, Need
 from ragcore.domain.identity.service import IdentityService
@@ -22,6 +23,7 @@ class HttpAccess:
         self.principal = principal
         self._services = state.container.services
         self.policy: AccessPolicy = state.container.identity.policy()
+        self._auditor: Auditor = state.container.identity.auditor()
 
     @property
     def unrestricted(self) -> bool:
@@ -77,6 +79,10 @@ class HttpAccess:
 
     def deleted(self, collection_id: str, name: str) -> None:
         self.policy.deleted(self.principal, collection_id, name)
+
+    def audit(self, action: str, target: str, detail: str = "") -> None:
+        """Record ``action`` on ``target`` by the acting principal (e.g. "document.delete")."""
+        self._auditor.record(self.principal, action, target, detail=detail)
 
 
 def _missing_collection(name: str) -> NotFound:

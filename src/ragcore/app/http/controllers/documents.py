@@ -39,3 +39,4 @@ class DocumentController(Controller):
         """Delete the document's vectors, blob, jobs and registry entry."""
         access.document(document_id, "write")
         documents.delete(document_id)
+        access.audit("document.delete", f"document:{document_id}")

@@ -42,6 +42,8 @@ class UploadController(Controller):
         metadata = _metadata(form.get("metadata"))
         upload = partial(documents.upload, name, files, priority=priority, metadata=metadata)
         accepted = await anyio.to_thread.run_sync(upload)
+        ids = " ".join(a.document.id for a in accepted if not a.duplicate)
+        await anyio.to_thread.run_sync(partial(access.audit, "document.create", f"collection:{name}", ids))
         return UploadOut(items=[UploadItem.of(a) for a in accepted])
 
 
