@@ -109,7 +109,7 @@ class Compute(containers.DeclarativeContainer):
     config = providers.Configuration()
     client = providers.Singleton(
         ComputeHttpClient, config.compute_urls, timeout_seconds=config.compute_timeout_seconds,
-        retries=config.compute_retries,
+        retries=config.compute_retries, token=config.compute_token,
     )
     embedder = providers.Selector(  # the torch backend; the chunker measures with its tokenizer
         config.compute,

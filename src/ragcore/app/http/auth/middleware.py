@@ -9,6 +9,7 @@ import re
 from functools import partial
 
 import anyio.to_thread
+import structlog
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
@@ -16,6 +17,7 @@ from ragcore.domain.errors import Unauthenticated
 from ragcore.domain.identity.models import Principal
 from ragcore.domain.ids import new_id
 
+log = structlog.get_logger(__name__)
 PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema"]
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
@@ -34,8 +36,10 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
                                    request_id=request_id, client=client)
             principal = await anyio.to_thread.run_sync(authenticate)
         except Unauthenticated:
+            log.info("auth_failure", client=client, request_id=request_id, path=connection.url.path)
             state.rate_limits.hit("auth_failures", client)
             raise
+        log.debug("authenticated", key_id=principal.key_id, actor=principal.actor, request_id=request_id)
         return AuthenticationResult(user=principal, auth=principal.key_id)
 
 
