@@ -48,9 +48,9 @@ def list_grants(collection: str) -> None:
         found = container.services.collections().get(collection)
     names = {u.id: u.name for u in container.identity.users().list_users(OPERATOR)}
     owner = container.identity.access().owner(found.id)
-    console.print(f"owner\t{names.get(owner, owner) if owner else '-'}", markup=False)
+    typer.echo(f"owner\t{names.get(owner, owner) if owner else '-'}")
     for grant in container.identity.policy().grants(found.id):
-        console.print(f"{grant.permission}\t{names.get(grant.user_id, grant.user_id)}", markup=False)
+        typer.echo(f"{grant.permission}\t{names.get(grant.user_id, grant.user_id)}")
 
 
 def audit(
