@@ -18,7 +18,8 @@ HIGH = "100000/minute"
 @pytest.fixture
 def api_world(tmp_path, embedder, parser, llm_server):
     llm_server.reset()
-    llm_server.script(*["Tighten the bolts to 40 Nm [1]."] * 200)  # answers get replies (without one: 503 llm_unavailable, by design)
+    # answers get replies (without one they are 503 llm_unavailable, by design)
+    llm_server.script(*["Tighten the bolts to 40 Nm [1]."] * 200)
     container = make_container(tmp_path / "data", embedder, parser, llm_base_url=llm_server.base_url,
                                llm_model="scripted", rate_limit_search=HIGH, rate_limit_answers=HIGH,
                                rate_limit_upload=HIGH, rate_limit_auth_failures=HIGH)
