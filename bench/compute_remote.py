@@ -32,6 +32,7 @@ from ragcore.adapters.compute.http_client import ComputeHttpClient
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
 from ragcore.adapters.compute.remote import HttpEmbedder
 from ragcore.adapters.compute.sentence_embedder import SentenceTransformerEmbedder
+from ragcore.app.settings import ComputeSettings, EmbeddingSettings
 from ragcore.domain.ingestion.service import embedding_text
 from ragcore.domain.models import ParsedDocument, TextBlock
 
@@ -40,7 +41,9 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "scifact" / "
 
 def chunk_texts(corpus: Path, count: int, embedder: SentenceTransformerEmbedder) -> list[str]:
     """The embedding texts of the first ``count`` chunks of the corpus's abstracts (title as heading)."""
-    chunker = LlamaIndexChunker(embedder.tokenize, embedder.max_seq_length)
+    settings = EmbeddingSettings()  # the product's chunking (RAGCORE_CHUNK_SIZE, RAGCORE_CHUNK_OVERLAP)
+    chunker = LlamaIndexChunker(embedder.tokenize, embedder.max_seq_length, chunk_size=settings.chunk_size,
+                                chunk_overlap=settings.chunk_overlap)
     texts: list[str] = []
     with corpus.open() as lines:
         for i, line in enumerate(lines):
@@ -143,7 +146,8 @@ def main(argv: list[str] | None = None) -> str:
     texts = chunk_texts(args.corpus, args.chunks, local)
     questions = read_queries(args.corpus.parent / "queries.jsonl", args.queries)
     proc, url = (None, args.url) if args.url else start_server()
-    client = ComputeHttpClient([url])
+    compute = ComputeSettings()  # RAGCORE_COMPUTE_TIMEOUT_SECONDS, RAGCORE_COMPUTE_RETRIES
+    client = ComputeHttpClient([url], timeout_seconds=compute.compute_timeout_seconds, retries=compute.compute_retries)
     try:
         results = measure(local, HttpEmbedder(client), texts, questions, args.repeat)
     finally:

@@ -2,8 +2,8 @@
 
 Uploads the first ``--docs`` SciFact abstracts (``# title`` + text markdown) through
 DocumentService.upload into a fresh data dir (SQLite, embedded Chroma, SQL keyword index) and runs
-their jobs with an in-process worker (JobService.run_batch, ``--worker-batch`` jobs at a time, one
-thread, like ``ragcore worker``).
+their jobs with the production worker loop in this process (``app.worker.pool.drain``: the loop of
+``ragcore worker``, JobService.run_batch, ``--worker-batch`` jobs at a time).
 Then, on exactly the chunk texts the pipeline stored, the raw ceiling: ``SentenceTransformer.encode``
 (same batch size, normalised) + ``collection.add`` into a bare Chroma collection, once per document
 (as a worker batch of 1 calls the model) and once as one length-sorted stream over all documents. With
@@ -21,7 +21,6 @@ import datetime
 import os
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -30,8 +29,8 @@ from machine import describe  # noqa: E402  (bench/ is not a package)
 
 from ragcore.app.bootstrap import bootstrap  # noqa: E402
 from ragcore.app.cli.evaluation.beir import read_corpus
-from ragcore.app.cli.evaluation.workers import batch_compute
-from ragcore.app.settings import Settings
+from ragcore.app.settings import EmbeddingSettings, QueueSettings, Settings
+from ragcore.app.worker.pool import drain
 from ragcore.domain.ingestion.service import embedding_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "scifact" / "corpus.jsonl"
@@ -50,44 +49,29 @@ class Timer:
 
 
 def run_pipeline(
-    data_dir: Path, records: list, batch_size: int, threads: int = 1, worker_batch: int = 1
+    data_dir: Path, records: list, batch_size: int | None = None, worker_batch: int | None = None
 ) -> tuple[tuple[float, float], list[list[str]], object]:
-    """Upload + ingest ``records`` with ``threads`` worker threads, each running ``worker_batch`` jobs at
-    a time (more than one thread: their embedding calls merge into length-sorted batches,
-    BatchingEmbedder); returns ((wall, CPU seconds), embedding texts per document, container)."""
-    settings = Settings(data_dir=data_dir, embed_batch_size=batch_size, log_level="WARNING")
+    """Upload + ingest ``records`` through the production worker loop (``app.worker.pool.drain``, as
+    ``ragcore worker``: JobService.run_batch, ``worker_batch`` jobs at a time; None: the settings');
+    returns ((wall, CPU seconds), embedding texts per document, container)."""
+    chosen = {"embed_batch_size": batch_size, "worker_batch_documents": worker_batch}
+    settings = Settings(data_dir=data_dir, log_level="WARNING", **{k: v for k, v in chosen.items() if v is not None})
     container = bootstrap(settings, log_level="WARNING")
-    if threads > 1:
-        batch_compute(container)
     services = container.services
     services.collections().create("warmup")  # model load and lazy imports (Docling, LlamaIndex) happen once
     services.documents().upload("warmup", [("warmup.md", b"# Warm-up\n\nOne document loads the pipeline.\n")])
-    work(services, 1, 1)
+    drain(container, "warmup")
     services.collections().create(COLLECTION)
     timer = Timer()
     for record in records:
         services.documents().upload(COLLECTION, [(f"{record.id}.md", record.markdown())])
-    work(services, threads, worker_batch)
+    drain(container, COLLECTION)
     seconds = timer.stop()
     documents = services.documents().list(collection_name=COLLECTION, status="ready")
     if len(documents) != len(records):
         raise SystemExit(f"only {len(documents)} of {len(records)} documents became ready")
     texts = [[embedding_text(c) for c in services.documents().chunks(d.id)] for d in documents]
     return seconds, texts, container
-
-
-def work(services, threads: int, worker_batch: int) -> None:
-    """Run every due job on ``threads`` threads (each a worker with its own id), ``worker_batch`` at a time."""
-
-    def loop(n: int) -> None:
-        while services.jobs().run_batch(f"bench-{n}", worker_batch):
-            pass
-
-    pool = [threading.Thread(target=loop, args=(n,)) for n in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
 
 
 def run_raw(chroma_dir: Path, encode, texts: list[list[str]], stream: bool, name: str) -> tuple[float, float]:
@@ -143,9 +127,8 @@ def main(argv: list[str] | None = None) -> str:
     """Run the benchmark; returns (and prints) the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=5183, help="first N corpus records (tiny input: 5)")
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=1, help="worker threads sharing one batching embedder")
-    parser.add_argument("--worker-batch", default=str(Settings.model_fields["worker_batch_documents"].default),
+    parser.add_argument("--batch-size", type=int, default=EmbeddingSettings.model_fields["embed_batch_size"].default)
+    parser.add_argument("--worker-batch", default=str(QueueSettings.model_fields["worker_batch_documents"].default),
                         help="jobs each worker leases and runs together (RAGCORE_WORKER_BATCH_DOCUMENTS); "
                              "a comma-separated list (1,16,1,16) runs the pipeline once per value, in that order")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -154,16 +137,14 @@ def main(argv: list[str] | None = None) -> str:
     times: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="ragcore-bench-") as tmp:
         for n, worker_batch in enumerate(int(v) for v in args.worker_batch.split(",")):
-            seconds, texts, container = run_pipeline(
-                Path(tmp) / f"data{n}", records, args.batch_size, args.threads, worker_batch
-            )
-            times.append((f"pipeline (upload + worker x{args.threads}, batch {worker_batch}, "
-                          f"{container.settings.embedding_backend})", seconds))
+            seconds, texts, container = run_pipeline(Path(tmp) / f"data{n}", records, args.batch_size, worker_batch)
+            times.append((f"pipeline (upload + worker, batch {worker_batch}, "
+                          f"{container.settings().embedding.embedding_backend})", seconds))
             embedder = container.compute.embedder()
-        model = getattr(embedder, "_inner", embedder)._load()  # the same SentenceTransformer instance, already warm
+        model = embedder._load()  # the same SentenceTransformer instance, already warm
         encoders = {"torch fp32": lambda group: model.encode(group, batch_size=args.batch_size,
                                                               normalize_embeddings=True, show_progress_bar=False)}
-        backend = container.settings.embedding_backend
+        backend = container.settings().embedding.embedding_backend
         if backend != "torch":  # the pipeline's own model, already warm: the adapter without the service
             encoders[backend] = container.compute.embedders().get(backend).embed_documents
         for n, (label, encode) in enumerate(encoders.items()):

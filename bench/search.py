@@ -34,6 +34,8 @@ from machine import describe  # noqa: E402
 from server import start_server  # noqa: E402
 
 from ragcore.app.cli.evaluation.beir import read_corpus  # noqa: E402
+from ragcore.domain.models import EMBEDDING_BACKENDS  # noqa: E402
+from ragcore.domain.search.service import SEARCH_MODES  # noqa: E402
 
 LEVELS = (1, 8, 32)
 
@@ -129,9 +131,9 @@ def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=5183, help="first N corpus records (tiny input: 5)")
     parser.add_argument("--queries", type=int, default=200, help="requests per concurrency level")
-    parser.add_argument("--mode", default="dense", choices=["dense", "keyword", "hybrid"])
+    parser.add_argument("--mode", default="dense", choices=SEARCH_MODES)
     parser.add_argument("--cache", default="memory", choices=["none", "memory", "redis"])
-    parser.add_argument("--embedding-backend", default="torch", choices=["torch", "onnx", "onnx-int8"],
+    parser.add_argument("--embedding-backend", default="torch", choices=EMBEDDING_BACKENDS,
                         help="the backend the benchmark collection pins (RAGCORE_EMBEDDING_BACKEND)")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="SciFact corpus.jsonl (queries.jsonl beside it)")
     args = parser.parse_args(argv)
@@ -141,7 +143,7 @@ def main(argv: list[str] | None = None) -> str:
     pin = {"RAGCORE_EMBEDDING_BACKEND": args.embedding_backend}  # the collection's backend, server included
     with patch.dict(os.environ, pin), tempfile.TemporaryDirectory(prefix="ragcore-bench-") as tmp:
         data_dir = Path(tmp) / "data"
-        _, texts, container = run_pipeline(data_dir, read_corpus(args.corpus)[: args.docs], 32)
+        _, texts, container = run_pipeline(data_dir, read_corpus(args.corpus)[: args.docs])
         raw_latencies(container, claims[:5])  # warm-up
         raw = raw_latencies(container, claims[: args.queries])
         env = {"RAGCORE_DATA_DIR": str(data_dir), "RAGCORE_SEARCH_CACHE": args.cache}

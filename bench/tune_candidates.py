@@ -26,7 +26,7 @@ TOP_K = 10
 def main() -> None:
     args = train_split.parser(__doc__.splitlines()[0]).parse_args()
     container, qrels, queries, ids = train_split.load(args)
-    stores, services, settings = container.stores, container.services, container.settings
+    stores, services, settings = container.stores, container.services, container.settings().search
     ports = dict(collections=services.collections(), documents=stores.documents(), vectors=stores.vectors(),
                  keywords=stores.keywords())
     SearchService(**ports).search(ingest.COLLECTION, queries[0].text, TOP_K, mode="hybrid")  # builds BM25 once

@@ -32,11 +32,11 @@ def test_ingest_benchmark_prints_pipeline_to_raw_ratios() -> None:
     report = _load("ingest").main(["--docs", "3", "--worker-batch", "2", "--corpus", str(corpus)])
     assert "3 documents" in report and "truncated chunks 0" in report
     assert re.search(r"UTC, \d+ CPU cores \(.+; int8: [\w, ]+\), Python 3\.", report)  # int8 speed needs VNNI
-    name = r"pipeline \(upload \+ worker x1, batch 2, torch\)|raw torch fp32 encode\+add [a-z ]+?"
+    name = r"pipeline \(upload \+ worker, batch 2, torch\)|raw torch fp32 encode\+add [a-z ]+?"
     pattern = rf"^({name}) +[\d.]+ +[\d.]+ +[\d.]+ +([\d.]+) +[\d.]+ +[\d.]+$"  # ..., pipeline/this, cpu s, cpu ratio
     rows = re.findall(pattern, report, re.MULTILINE)
     assert [name for name, _ in rows] == [
-        "pipeline (upload + worker x1, batch 2, torch)", "raw torch fp32 encode+add per document",
+        "pipeline (upload + worker, batch 2, torch)", "raw torch fp32 encode+add per document",
         "raw torch fp32 encode+add one sorted stream"]
     assert all(float(ratio) > 0 for _, ratio in rows)
     assert "pipeline overhead over raw encode+add" in report
@@ -48,7 +48,7 @@ def test_ingest_benchmark_adds_raw_rows_for_the_pipelines_own_backend(onnx_cache
     corpus = shared_path("scifact", "corpus.jsonl")
     report = _load("ingest").main(["--docs", "3", "--worker-batch", "2", "--corpus", str(corpus)])
     rows = re.findall(r"^(pipeline \(.*?\)|raw [\w-]+(?: fp32)? encode\+add [a-z ]+?) +[\d.]+ ", report, re.MULTILINE)
-    assert rows == ["pipeline (upload + worker x1, batch 2, onnx-int8)", "raw torch fp32 encode+add per document",
+    assert rows == ["pipeline (upload + worker, batch 2, onnx-int8)", "raw torch fp32 encode+add per document",
                     "raw torch fp32 encode+add one sorted stream", "raw onnx-int8 encode+add per document",
                     "raw onnx-int8 encode+add one sorted stream"]
     overheads = re.findall(r"([+-][\d.]+)% vs (onnx-int8 encode\+add [a-z ]+) \(cpu", report)

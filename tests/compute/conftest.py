@@ -27,4 +27,4 @@ def chunker(embedder):
     """Chunker measuring with the embedder's own tokenizer and max sequence length."""
     from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
 
-    return LlamaIndexChunker(embedder.tokenize, embedder.max_seq_length)
+    return LlamaIndexChunker(embedder.tokenize, embedder.max_seq_length, chunk_size=254, chunk_overlap=32)

@@ -51,7 +51,7 @@ def test_no_word_of_the_parsed_blocks_is_lost(parse_shared, chunker, name: str) 
 
 
 def test_small_models_long_headings_and_unbreakable_words_still_fit(embedder) -> None:
-    chunker = LlamaIndexChunker(embedder.tokenize, max_tokens=64)
+    chunker = LlamaIndexChunker(embedder.tokenize, max_tokens=64, chunk_size=254, chunk_overlap=32)
     headings = tuple(f"Chapter {i} about the long history of domesticated ducks" for i in range(6))
     blocks = [
         TextBlock("Ducks swim. " * 200, 1, headings),

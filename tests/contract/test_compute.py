@@ -21,6 +21,7 @@ from ragcore.adapters.compute.remote import HttpChunker, HttpEmbedder, HttpMetad
 from ragcore.domain.errors import IngestionFailed, Invalid, Unavailable
 from ragcore.domain.ingestion.service import embedding_text
 
+CHUNKING = {"chunk_size": 254, "chunk_overlap": 32}  # the chunk parameters these expectations were written for
 HISTORY = """# The Evolution of the Word Processor
 
 The concept of the word processor predates modern computers. Typewriters were patented in 1868 by \
@@ -34,7 +35,7 @@ Tools like LaTeX gained popularity among academics, scientists, and engineers.""
 
 @pytest.fixture(scope="session")
 def remote_client(compute_server):
-    client = ComputeHttpClient([compute_server.url], retries=2, backoff_seconds=0.1)
+    client = ComputeHttpClient([compute_server.url], timeout_seconds=120, retries=2, backoff_seconds=0.1)
     yield client
     client.close()
 
@@ -44,15 +45,16 @@ def compute(request, embedder, parser) -> SimpleNamespace:
     """The four compute ports of one adapter family; ``chunker_of(size, overlap)`` builds chunkers."""
     if request.param == "local":
         def chunker_of(size=254, overlap=32):
-            return LlamaIndexChunker(embedder.tokenize, embedder.max_seq_length, size, overlap)
+            return LlamaIndexChunker(embedder.tokenize, embedder.max_seq_length, chunk_size=size, chunk_overlap=overlap)
 
         return SimpleNamespace(kind="local", parser=parser, embedder=embedder, chunker=chunker_of(),
                                chunker_of=chunker_of, metadata=KeywordMetadataExtractor(), cache={})
     client = request.getfixturevalue("remote_client")
     request.getfixturevalue("compute_server").ensure_running()
     return SimpleNamespace(
-        kind="remote", parser=HttpParser(client), embedder=HttpEmbedder(client), chunker=HttpChunker(client),
-        chunker_of=lambda size=254, overlap=32: HttpChunker(client, size, overlap),
+        kind="remote", parser=HttpParser(client), embedder=HttpEmbedder(client),
+        chunker=HttpChunker(client, **CHUNKING),
+        chunker_of=lambda size=254, overlap=32: HttpChunker(client, chunk_size=size, chunk_overlap=overlap),
         metadata=HttpMetadataExtractor(client), cache={},
     )
 
@@ -150,7 +152,8 @@ def test_chunk_size_and_overlap_are_honoured(compute, embedder) -> None:
 
 def test_remote_chunks_equal_local_chunks(compute, embedder, parser) -> None:
     parsed = parser.parse(shared_path("docs", "word_sample.docx").read_bytes(), "word_sample.docx")
-    local = LlamaIndexChunker(embedder.tokenize, embedder.max_seq_length).chunk(parsed, document_id="d", filename="w")
+    chunker = LlamaIndexChunker(embedder.tokenize, embedder.max_seq_length, **CHUNKING)
+    local = chunker.chunk(parsed, document_id="d", filename="w")
     assert compute.chunker.chunk(parsed, document_id="d", filename="w") == local
     assert any(c.headings for c in local)
 
@@ -214,7 +217,8 @@ def test_a_paraphrase_scores_higher_than_an_unrelated_sentence(port_embedder) ->
 
 def test_vectors_agree_with_the_torch_model(port_embedder, embedder, parser) -> None:
     parsed = parser.parse(shared_path("docs", "multi_page.pdf").read_bytes(), "multi_page.pdf")
-    chunks = LlamaIndexChunker(embedder.tokenize, embedder.max_seq_length).chunk(parsed, document_id="d", filename="m")
+    chunker = LlamaIndexChunker(embedder.tokenize, embedder.max_seq_length, **CHUNKING)
+    chunks = chunker.chunk(parsed, document_id="d", filename="m")
     texts = [embedding_text(c) for c in chunks] + TEXTS
     least = MIN_COSINE_TO_TORCH[port_embedder.kind]
     pairs = zip(port_embedder.embedder.embed_documents(texts), embedder.embed_documents(texts), strict=True)
@@ -337,9 +341,9 @@ def test_compute_urls_from_the_environment(monkeypatch) -> None:
 
     monkeypatch.setenv("RAGCORE_COMPUTE", "remote")
     monkeypatch.setenv("RAGCORE_COMPUTE_URLS", " http://a:8100/, http://b:8100 ,")
-    assert Settings().compute_urls == ["http://a:8100/", "http://b:8100"]
+    assert Settings().compute.compute_urls == ["http://a:8100/", "http://b:8100"]
     monkeypatch.setenv("RAGCORE_COMPUTE_URLS", '["http://c:8100"]')
-    assert Settings().compute_urls == ["http://c:8100"]
+    assert Settings().compute.compute_urls == ["http://c:8100"]
     monkeypatch.setenv("RAGCORE_COMPUTE_URLS", "")
     with pytest.raises(ValueError, match="RAGCORE_COMPUTE_URLS"):
         Settings()

@@ -27,7 +27,7 @@ def server(tmp_path_factory, onnx_cache_dir):
 
 @pytest.fixture(scope="module")
 def client(server):
-    client = ComputeHttpClient([server.url], retries=1, backoff_seconds=0.1)
+    client = ComputeHttpClient([server.url], timeout_seconds=120, retries=1, backoff_seconds=0.1)
     yield client
     client.close()
 

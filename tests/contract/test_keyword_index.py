@@ -11,13 +11,14 @@ from ragcore.domain.models import Chunk, chunk_id
 from ragcore.domain.ports import KeywordIndex
 
 SID, OTHER = "rc_store", "rc_other"
+BM25 = {"k1": 0.9, "b": 0.6}  # the adapters take BM25's parameters from the settings; these are their defaults
 
 
 @pytest.fixture
 def index(backend: str, request: pytest.FixtureRequest) -> KeywordIndex:
     if backend == "memory":
-        return MemoryKeywordIndex()
-    return SqlKeywordIndex(request.getfixturevalue("sql_engine"))
+        return MemoryKeywordIndex(**BM25)
+    return SqlKeywordIndex(request.getfixturevalue("sql_engine"), **BM25)
 
 
 def chunk(doc: str, i: int, text: str, **extra) -> Chunk:
@@ -118,7 +119,7 @@ def shared_engine(sql_backend: str, tmp_path, sql_servers):
 
 def test_writes_of_one_process_are_seen_by_another(shared_engine) -> None:
     """Two adapters on one database stand for two processes (API replica and worker)."""
-    writer, reader = SqlKeywordIndex(shared_engine), SqlKeywordIndex(shared_engine)
+    writer, reader = SqlKeywordIndex(shared_engine, **BM25), SqlKeywordIndex(shared_engine, **BM25)
     writer.index(SID, CORPUS[:2])
     assert set(ids(reader.query(SID, "lease", 10))) == {"d1:0", "d1:1"}  # the reader builds and caches
     writer.index(SID, [chunk("d5", 0, "a lease for d5")])

@@ -148,7 +148,8 @@ def test_unreachable_redis_raises_unavailable(clock: FakeClock) -> None:
     client = make_redis("redis://127.0.0.1:1/0")
     document = Document(id="d", collection_id="c", filename="f", content_type="pdf", size_bytes=1, sha256="s",
                         blob_key=None, status="queued", created_at=T0, updated_at=T0)
-    calls = [lambda: RedisJobQueue(client, clock).lease("w", 60), lambda: RedisDocumentRepository(client).add(document)]
+    calls = [lambda: RedisJobQueue(client, clock, "x").lease("w", 60),
+             lambda: RedisDocumentRepository(client, "x").add(document)]
     for call in calls:
         with pytest.raises(Unavailable) as caught:
             call()

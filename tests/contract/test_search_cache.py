@@ -67,7 +67,7 @@ def test_the_memory_cache_evicts_the_least_recently_used_entry() -> None:
 
 
 def test_an_unreachable_redis_is_unavailable() -> None:
-    cache = RedisSearchCache(make_redis("redis://127.0.0.1:1/0"), "x")
+    cache = RedisSearchCache(make_redis("redis://127.0.0.1:1/0"), "x", ttl_seconds=TTL)
     for call in (lambda: cache.get("k"), lambda: cache.put("k", []), lambda: cache.generation("c"),
                  lambda: cache.bump("c")):
         with pytest.raises(Unavailable) as err:

@@ -392,3 +392,12 @@ def test_collection_recreated_by_another_client_is_seen(request: pytest.FixtureR
     with pytest.raises(NotFound) as err:
         mine.query(sid, unit(2), 5)
     assert err.value.code == "store_collection_not_found"
+
+
+def test_a_dropped_collection_leaves_no_leftover_segment_folder(store: VectorStore, sid: str) -> None:
+    store.create_collection(sid, 4)
+    store.upsert(sid, [chunk("a", i) for i in range(300)], [unit(i % 4) for i in range(300)])
+    assert store.query(sid, unit(0), 1)  # the index is written
+    store.drop_collection(sid)
+    assert store.leftover_segments() == []
+    store.remove_leftover_segment("0b7e8f6e-3a1c-4c55-9d0e-1a2b3c4d5e6f")  # no error when there is none

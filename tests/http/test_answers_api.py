@@ -139,7 +139,7 @@ def test_passages_beyond_the_context_budget_are_cut(client, scripted_llm):
     costs = [llm.count_tokens(format_passage(n, h) + SEPARATOR) for n, h in enumerate(hits, 1)]
     fixed = (llm.count_tokens(prompts.system) + 2 * MESSAGE_OVERHEAD_TOKENS
              + llm.count_tokens(Template(prompts.user).substitute(question=QUESTION, passages="")))
-    llm.context_tokens = client.container.settings.llm_max_answer_tokens + fixed + sum(costs) - 1  # 1 short of 2
+    llm.context_tokens = client.container.settings().llm.llm_max_answer_tokens + fixed + sum(costs) - 1  # 1 short of 2
     scripted_llm.script("Step [1], ducks [2].")
     body = ask(client).json()
     assert (body["answer"], body["passages"], body["passages_cut"], body["dropped_markers"]) == (

@@ -7,7 +7,7 @@ def _create(client, name="docs"):
 
 
 def _blob_files(client):
-    root = client.container.settings.blob_path
+    root = client.container.settings().storage.blob_path
     return sorted(p for p in root.rglob("*") if p.is_file())
 
 

@@ -105,7 +105,7 @@ def test_invalid_upload_metadata_is_422_and_stores_nothing(client, metadata, det
 def cached_client(tmp_path, embedder, parser):
     """The app with the in-process search cache on SQLite: repeated searches are looked up on the event loop."""
     container = make_container(tmp_path / "data", embedder, parser, search_cache="memory")
-    assert container.settings.local_search_cache
+    assert container.settings().local_search_cache
     with TestClient(app=create_app(container, run_worker=False)) as client:
         client.container = container
         assert client.post("/api/v1/collections", json={"name": "docs"}).status_code == 201

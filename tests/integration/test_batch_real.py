@@ -53,6 +53,6 @@ def test_a_truncated_pdf_fails_alone_while_its_batch_is_embedded_in_one_stream(t
 
     chunks = mixed.chunk_count + birds.chunk_count  # every chunk once, in calls of one model batch
     assert sum(map(len, counting.calls)) == chunks
-    assert len(counting.calls) == math.ceil(chunks / container.settings.embed_batch_size)
+    assert len(counting.calls) == math.ceil(chunks / container.settings().embedding.embed_batch_size)
     stream = [text for call in counting.calls for text in call]
     assert [len(t) for t in stream] == sorted(map(len, stream), reverse=True)  # longest first, across documents

@@ -38,6 +38,7 @@ def _serve(container) -> tuple[uvicorn.Server, str]:
 
 
 def test_fifty_concurrent_uploads_with_two_workers_and_searches(distributed_env, tmp_path, embedder, parser):
+    embedder.embed_query("warm up")  # load the model here, not inside the first request's 60 s timeout
     container = container_for(distributed_env, embedder, parser)
     server, url = _serve(container)
     pool = WorkerProcess(distributed_env, tmp_path / "workers.log", "--concurrency", "2")
@@ -98,7 +99,7 @@ def _assert_stores_agree(url: str, container, files) -> None:
         assert stats["chunks"] == stores.vectors().count(collection.store_id) == sum(d["chunk_count"] for d in docs)
         assert stores.vectors().document_ids(collection.store_id) == {d["id"] for d in docs}
         assert stats["documents"] == len(expected)
-    prefix = container.settings.store_prefix
+    prefix = container.settings().storage.store_prefix
     ours = sorted(s for s in stores.vectors().collection_ids() if s.startswith(prefix))
     assert ours == sorted(c.store_id for c in stores.catalog().list())
     assert stores.blobs().keys() == []  # every upload's bytes were released when its job ended

@@ -77,4 +77,5 @@ def test_only_the_int8_backend_embedded_its_chunks_and_queries(client):
     [hit] = client.container.services.search().search("fast", embedding_text(chunk), 1, mode="dense")
     assert hit.chunk.id == chunk.id
     assert (int8.texts, torch.texts) == (before + 1, 0)
-    assert list(client.container.settings.model_cache_path.rglob("model.onnx"))  # exported there, not downloaded
+    cache = client.container.settings().embedding.model_cache_dir
+    assert list(cache.rglob("model.onnx"))  # exported there, not downloaded

@@ -10,6 +10,7 @@ from ragcore.adapters.llm.metadata import LlmMetadataExtractor
 from ragcore.adapters.llm.openai_compatible import OpenAICompatibleLanguageModel
 from ragcore.adapters.llm.unconfigured import UnconfiguredLanguageModel
 from ragcore.domain.models import DocumentMetadata
+from tests.llm.conftest import OPTIONS
 
 TEXT = "# Lease rules\n\nA worker renews its job lease at every progress step. Expired leases hand jobs over."
 VALID = {"title": "Lease rules", "summary": "How  workers renew\nleases.",
@@ -33,8 +34,7 @@ def fallback():
 
 
 def extractor(scripted_llm, fallback, **options) -> LlmMetadataExtractor:
-    llm = OpenAICompatibleLanguageModel(base_url=scripted_llm.base_url, model="m", max_retries=0, timeout_seconds=5,
-                                        **options)
+    llm = OpenAICompatibleLanguageModel(base_url=scripted_llm.base_url, **(OPTIONS | {"model": "m"} | options))
     return LlmMetadataExtractor(llm, fallback=fallback, max_answer_tokens=100)
 
 
@@ -75,7 +75,7 @@ def test_twice_malformed_falls_back_to_the_keyword_extractor(scripted_llm, fallb
 
 
 def test_an_unavailable_model_falls_back(fallback):
-    llm = UnconfiguredLanguageModel()
+    llm = UnconfiguredLanguageModel(context_tokens=4096, chars_per_token=3.0)
     found = LlmMetadataExtractor(llm, fallback=KeywordMetadataExtractor()).extract(TEXT, filename="leases.md")
     assert found.title == "Lease rules" and found.keywords  # YAKE and the first heading
 
@@ -89,7 +89,8 @@ def test_the_text_is_cut_to_the_context_budget(scripted_llm, fallback):
 
 
 def test_after_the_model_was_unavailable_the_fallback_answers_alone_for_a_while(scripted_llm, fallback):
-    llm = OpenAICompatibleLanguageModel(base_url=scripted_llm.base_url, model="m", max_retries=0)
+    options = OPTIONS | {"model": "m", "timeout_seconds": 60}
+    llm = OpenAICompatibleLanguageModel(base_url=scripted_llm.base_url, **options)
     extractor = LlmMetadataExtractor(llm, fallback=fallback, pause_seconds=0.5)
     scripted_llm.script({"status": 503, "error": "loading"})
     assert extractor.extract(TEXT, filename="a.md") == RecordingFallback.result

@@ -9,12 +9,13 @@ from ragcore.adapters.llm.openai_compatible import OpenAICompatibleLanguageModel
 from ragcore.adapters.llm.unconfigured import UnconfiguredLanguageModel
 from ragcore.domain.errors import Unavailable
 from ragcore.domain.models import ChatMessage
+from tests.llm.conftest import OPTIONS
 
 MESSAGES = [ChatMessage("system", "be brief"), ChatMessage("user", "hello?")]
 
 
 def model(base_url: str, **options) -> OpenAICompatibleLanguageModel:
-    return OpenAICompatibleLanguageModel(base_url=base_url, **({"max_retries": 0, "timeout_seconds": 5} | options))
+    return OpenAICompatibleLanguageModel(base_url=base_url, **(OPTIONS | options))
 
 
 def test_complete_sends_the_messages_and_returns_the_reply(scripted_llm):

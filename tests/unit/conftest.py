@@ -25,7 +25,7 @@ def build(
     s = SimpleNamespace(
         clock=clock, catalog=MemoryCollectionCatalog(), documents=MemoryDocumentRepository(),
         jobs=MemoryJobQueue(clock), vectors=vectors or MemoryVectorStore(), blobs=MemoryBlobStore(),
-        keywords=keywords or MemoryKeywordIndex(),
+        keywords=keywords or MemoryKeywordIndex(k1=0.9, b=0.6),
         parser=FakeParser(), chunker=FakeChunker(), embedders=embedders or FakeEmbedderRegistry(),
     )
     s.embedder = s.embedders.embedders["torch"]  # the default backend's

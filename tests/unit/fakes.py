@@ -28,7 +28,7 @@ class FakeParser:
             raise Invalid("only txt and md are supported", code="unsupported_format")
         return ext
 
-    def parse(self, data: bytes, filename: str) -> ParsedDocument:
+    def parse(self, data: bytes, filename: str, *, heartbeat=None) -> ParsedDocument:
         if data.startswith(b"BROKEN"):
             raise IngestionFailed("cannot parse", code="unparseable_document")
         pages = data.decode().split("\f")

@@ -84,7 +84,7 @@ class SlowParser(FakeParser):
     def __init__(self, clock) -> None:
         self.clock, self.after = clock, None
 
-    def parse(self, data, filename):
+    def parse(self, data, filename, *, heartbeat=None):
         self.clock.advance(20)
         if self.after is not None:
             self.after()
@@ -199,7 +199,7 @@ def test_progress_counts_the_chunks_embedded_before_they_are_upserted():
 
 
 def test_one_keyword_index_call_per_store_collection_and_its_failure_requeues_only_that_collections_jobs():
-    rag = batch_rag(keywords=RecordingKeywordIndex(MemoryKeywordIndex(), failures=1))
+    rag = batch_rag(keywords=RecordingKeywordIndex(MemoryKeywordIndex(k1=0.9, b=0.6), failures=1))
     docs, other, (docs_sid, other_sid) = run_two_collections(rag, "keyword_index_unavailable")
     a, b = (x.document.id for x in docs)
     assert rag.keywords.calls == [

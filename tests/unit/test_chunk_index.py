@@ -22,7 +22,7 @@ def vectors(chunks: list[Chunk]) -> list[list[float]]:
 
 def stores(vector_store=None, keyword_index=None):
     vector_store = vector_store or MemoryVectorStore()
-    keyword_index = keyword_index or MemoryKeywordIndex()
+    keyword_index = keyword_index or MemoryKeywordIndex(k1=0.9, b=0.6)
     index = ChunkIndex(vector_store, keyword_index)
     index.create(STORE, FakeEmbedder.dimension)
     return index, vector_store, keyword_index
@@ -49,7 +49,8 @@ def test_a_write_stores_vectors_and_keywords_of_every_chunk():
 
 
 def test_a_failed_keyword_write_removes_the_vectors_of_its_documents_and_raises_the_keyword_error():
-    index, vector_store, keywords = written(keyword_index=FlakyKeywordIndex(MemoryKeywordIndex(), failures=0))
+    flaky = FlakyKeywordIndex(MemoryKeywordIndex(k1=0.9, b=0.6), failures=0)
+    index, vector_store, keywords = written(keyword_index=flaky)
     keywords.failures = 1
     doc = chunks_of("c", "apples four", "apples five")
     with pytest.raises(Unavailable) as caught:
@@ -60,7 +61,7 @@ def test_a_failed_keyword_write_removes_the_vectors_of_its_documents_and_raises_
 
 def test_a_failed_keyword_write_reports_the_keyword_error_even_when_removing_the_vectors_fails():
     vector_store = BrokenStore(MemoryVectorStore(), "delete_documents", code="vector_store_unavailable")
-    index, _, keywords = stores(vector_store, FlakyKeywordIndex(MemoryKeywordIndex(), failures=1))
+    index, _, keywords = stores(vector_store, FlakyKeywordIndex(MemoryKeywordIndex(k1=0.9, b=0.6), failures=1))
     doc = chunks_of("c", "apples four")
     with pytest.raises(Unavailable) as caught:
         index.write(STORE, doc, vectors(doc))
@@ -75,7 +76,7 @@ def test_a_failed_keyword_write_reports_the_keyword_error_even_when_removing_the
 ])
 def test_delete_documents_tries_both_indexes_and_raises_the_first_error(broken_vectors, broken_keywords, code, left):
     vector_store = MemoryVectorStore()
-    keyword_index = MemoryKeywordIndex()
+    keyword_index = MemoryKeywordIndex(k1=0.9, b=0.6)
     wrapped_vectors = BrokenStore(vector_store, "delete_documents", code="vector_store_unavailable")
     wrapped_keywords = BrokenStore(keyword_index, "delete_documents", code="keyword_index_unavailable")
     written(vector_store, keyword_index)
@@ -97,7 +98,7 @@ def test_delete_documents_removes_both_and_ignores_unknown_documents():
 @pytest.mark.parametrize(("broken", "code"), [("drop_collection", "vector_store_unavailable"),
                                                ("drop", "keyword_index_unavailable")])
 def test_drop_tries_both_indexes_and_raises_the_first_error(broken, code):
-    vector_store, keyword_index = MemoryVectorStore(), MemoryKeywordIndex()
+    vector_store, keyword_index = MemoryVectorStore(), MemoryKeywordIndex(k1=0.9, b=0.6)
     written(vector_store, keyword_index)
     index = ChunkIndex(BrokenStore(vector_store, broken, code=code) if broken == "drop_collection" else vector_store,
                        BrokenStore(keyword_index, broken, code=code) if broken == "drop" else keyword_index)

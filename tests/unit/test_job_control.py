@@ -81,9 +81,9 @@ def test_progress_steps_are_written_once_progress_seconds_have_passed():
 
 
 def _ticking(parse, clock):
-    def parse_for_a_second(data, filename):
+    def parse_for_a_second(data, filename, *, heartbeat=None):
         clock.advance(1)
-        return parse(data, filename)
+        return parse(data, filename, heartbeat=heartbeat)
     return parse_for_a_second
 
 

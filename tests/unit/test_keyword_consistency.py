@@ -26,7 +26,7 @@ def test_ingestion_indexes_every_chunk_with_deterministic_ids(rag):
 
 
 def test_a_failed_keyword_write_removes_the_vectors_and_the_retry_does_not_duplicate():
-    rag = build(keywords=FlakyKeywordIndex(MemoryKeywordIndex(), 1))
+    rag = build(keywords=FlakyKeywordIndex(MemoryKeywordIndex(k1=0.9, b=0.6), 1))
     rag.collection_service.create("docs")
     (a,) = rag.document_service.upload("docs", [("a.txt", b"one\n\ntwo\n\nthree")])
     store_id = rag.collection_service.get("docs").store_id

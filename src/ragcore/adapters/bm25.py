@@ -33,8 +33,8 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
 class Bm25Parameters(NamedTuple):
     """BM25's term-frequency saturation ``k1`` and length normalisation ``b`` (Lucene variant)."""
 
-    k1: float = 1.5
-    b: float = 0.75
+    k1: float
+    b: float
 
 
 class Bm25Index:
@@ -43,7 +43,7 @@ class Bm25Index:
     ``version`` labels the stored state it was built from. Thread-safe for queries.
     """
 
-    def __init__(self, version: str, chunks: Sequence[Chunk], parameters: Bm25Parameters = Bm25Parameters()) -> None:
+    def __init__(self, version: str, chunks: Sequence[Chunk], parameters: Bm25Parameters) -> None:
         import bm25s
         import numpy as np
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
-from ragcore.adapters.chroma_support import check_dimension, parse_url, to_chunk, to_metadata, translated
+from ragcore.adapters.chroma_segments import leftover_segment_folders, remove_segment_folder
+from ragcore.adapters.chroma_support import check_dimension, parse_url, query_settled, to_chunk, to_metadata, translated
 from ragcore.domain.errors import Conflict, Invalid, Unavailable
 from ragcore.domain.models import Chunk, SearchHit
 
@@ -34,6 +36,7 @@ class ChromaVectorStore:
         # elsewhere raises NotFoundError; _on_collection then retries once with a fresh lookup.
         self._handles: dict[str, Any] = {}
         self._handles_lock = threading.Lock()
+        self._path: Path | None = None  # an embedded store's folder (its leftover segment folders are ours)
 
     @classmethod
     def persistent(cls, path: str) -> ChromaVectorStore:
@@ -42,7 +45,9 @@ class ChromaVectorStore:
         from chromadb.config import Settings
 
         settings = Settings(anonymized_telemetry=False, allow_reset=False)
-        return cls(chromadb.PersistentClient(path=path, settings=settings))
+        store = cls(chromadb.PersistentClient(path=path, settings=settings))
+        store._path = Path(path)
+        return store
 
     @classmethod
     def http(cls, url: str) -> ChromaVectorStore:
@@ -102,6 +107,17 @@ class ChromaVectorStore:
         self._forget(store_id)
         with translated(store_id), contextlib.suppress(NotFoundError):
             self._client.delete_collection(store_id)
+        for name in self.leftover_segments():  # chroma leaves the dropped index's folder on disk
+            self.remove_leftover_segment(name)
+
+    def leftover_segments(self) -> list[str]:
+        """Segment folders of an embedded store that no collection owns; empty for a server."""
+        return leftover_segment_folders(self._path) if self._path is not None else []
+
+    def remove_leftover_segment(self, name: str) -> None:
+        """Delete leftover segment folder ``name`` (no error when gone or owned again)."""
+        if self._path is not None:
+            remove_segment_folder(self._path, name)
 
     def collection_ids(self) -> list[str]:
         """Names of every Chroma collection, sorted."""
@@ -194,18 +210,12 @@ class ChromaVectorStore:
         where = None if document_ids is None else {"document_id": {"$in": sorted(document_ids)}}
 
         def search(collection: Any) -> Any:
-            from chromadb.errors import ChromaError, NotFoundError
-
             check_dimension([embedding], collection.metadata["dimension"])
-            try:  # n_results above the collection's size returns what there is
-                return collection.query(query_embeddings=[[float(x) for x in embedding]], n_results=top_k,
-                                        where=where, include=[*_INCLUDE, "distances"])
-            except NotFoundError:
-                raise
-            except ChromaError:  # a Chroma server has no index on disk before the first vector: no hits
-                if collection.count() == 0:
-                    return {key: [[]] for key in ("ids", "documents", "metadatas", "distances")}
-                raise
+            return query_settled(  # n_results above the collection's size returns what there is
+                lambda: collection.query(query_embeddings=[[float(x) for x in embedding]], n_results=top_k,
+                                         where=where, include=[*_INCLUDE, "distances"]),
+                collection.count,
+            )
 
         with translated(store_id):
             found = self._on_collection(store_id, search)

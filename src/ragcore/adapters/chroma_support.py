@@ -4,12 +4,49 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from ragcore.domain.errors import Conflict, Invalid, NotFound, Unavailable
 from ragcore.domain.models import Chunk
+
+log = logging.getLogger(__name__)
+
+NO_HITS: dict[str, list[list[Any]]] = {key: [[]] for key in ("ids", "documents", "metadatas", "distances")}
+
+
+def unflushed(exc: BaseException) -> bool:
+    """Whether ``exc`` is a Chroma server queried before it wrote a collection's vector index to disk
+    (it holds the records, its HNSW segment does not yet: "Error creating hnsw segment reader: Nothing
+    found on disk"); it passes once the server has flushed."""
+    text = str(exc)
+    return "Nothing found on disk" in text or "hnsw segment reader" in text
+
+
+def query_settled(query: Callable[[], Any], count: Callable[[], int], attempts: int = 6) -> Any:
+    """``query()``, retried with backoff (0.05 s doubling, at most ``attempts`` tries, ~1.5 s) while the
+    collection's index is not on disk yet; then, or when the collection is empty and the server has
+    no index at all, no hits (NO_HITS) instead of an error. Other Chroma errors propagate."""
+    import tenacity
+    from chromadb.errors import ChromaError, NotFoundError
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(unflushed), stop=tenacity.stop_after_attempt(attempts),
+        wait=tenacity.wait_exponential(multiplier=0.05, max=0.8), reraise=True,
+    )
+    try:
+        return retrying(query)
+    except NotFoundError:
+        raise
+    except ChromaError as exc:
+        if unflushed(exc):
+            log.warning("the vector index is not on disk yet after %d tries; answering no hits: %s", attempts, exc)
+            return NO_HITS
+        if count() == 0:
+            return NO_HITS
+        raise
 
 
 @contextlib.contextmanager

@@ -19,7 +19,6 @@ _STOPWORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or", "that",
     "the", "this", "to", "was", "were", "with",
 })
-K1, B = 1.5, 0.75
 
 
 def terms(text: str) -> list[str]:
@@ -28,9 +27,11 @@ def terms(text: str) -> list[str]:
 
 
 class MemoryKeywordIndex:
-    """``KeywordIndex`` in a dict of store id -> chunk id -> (chunk, term counts). Thread-safe."""
+    """``KeywordIndex`` in a dict of store id -> chunk id -> (chunk, term counts), scored by BM25 with
+    term-frequency saturation ``k1`` and length normalisation ``b``. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, k1: float, b: float) -> None:
+        self._k1, self._b = k1, b
         self._stores: dict[str, dict[str, tuple[Chunk, Counter[str]]]] = {}
         self._lock = threading.Lock()
 
@@ -67,21 +68,21 @@ class MemoryKeywordIndex:
             return []
         hits = [
             SearchHit(chunk=chunk, score=score)
-            for chunk, score in zip((c for c, _ in records), _bm25(records, query), strict=True)
+            for chunk, score in zip((c for c, _ in records), _bm25(records, query, self._k1, self._b), strict=True)
             if score > 0 and (document_ids is None or chunk.document_id in document_ids)
         ]
         hits.sort(key=lambda h: (-h.score, h.chunk.id))
         return hits[:top_k]
 
 
-def _bm25(records: Sequence[tuple[Chunk, Counter[str]]], query: set[str]) -> list[float]:
-    """Okapi BM25 (Lucene's idf) of each record for the query terms."""
+def _bm25(records: Sequence[tuple[Chunk, Counter[str]]], query: set[str], k1: float, b: float) -> list[float]:
+    """Okapi BM25 (Lucene's idf, with the (k1 + 1) factor) of each record for the query terms."""
     n = len(records)
     average = sum(sum(c.values()) for _, c in records) / n or 1.0
     frequency = {t: sum(1 for _, c in records if t in c) for t in query}
     idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
     scores = []
     for _, counts in records:
-        norm = K1 * (1 - B + B * sum(counts.values()) / average)
-        scores.append(sum(idf[t] * counts[t] * (K1 + 1) / (counts[t] + norm) for t in query if counts[t]))
+        norm = k1 * (1 - b + b * sum(counts.values()) / average)
+        scores.append(sum(idf[t] * counts[t] * (k1 + 1) / (counts[t] + norm) for t in query if counts[t]))
     return scores

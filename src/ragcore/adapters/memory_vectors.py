@@ -46,6 +46,13 @@ class MemoryVectorStore:
         with self._lock:
             self._collections.pop(store_id, None)
 
+    def leftover_segments(self) -> list[str]:
+        """None: nothing is kept on disk."""
+        return []
+
+    def remove_leftover_segment(self, name: str) -> None:
+        """Nothing to remove."""
+
     def collection_ids(self) -> list[str]:
         """Sorted store ids."""
         with self._lock:

@@ -23,7 +23,7 @@ _UNAVAILABLE = "search_cache_unavailable"
 class MemorySearchCache:
     """Up to ``max_entries`` results, each for ``ttl_seconds``, least recently used evicted first."""
 
-    def __init__(self, max_entries: int = 1024, ttl_seconds: float = 300.0) -> None:
+    def __init__(self, *, max_entries: int, ttl_seconds: float) -> None:
         from cachetools import TTLCache
 
         self._results: Any = TTLCache(maxsize=max_entries, ttl=ttl_seconds)
@@ -53,7 +53,7 @@ class RedisSearchCache:
     ``<prefix>:search-gen:<collection id>`` (INCR, no TTL). Raises Unavailable
     "search_cache_unavailable" when Redis cannot be reached."""
 
-    def __init__(self, client: Any, prefix: str = "ragcore", ttl_seconds: float = 300.0) -> None:
+    def __init__(self, client: Any, prefix: str, *, ttl_seconds: float) -> None:
         self._redis = client
         self._prefix = prefix
         self._ttl_ms = max(1, int(ttl_seconds * 1000))

@@ -8,10 +8,11 @@ from ragcore.app.settings import Settings
 def bootstrap(settings: Settings | None = None, *, log_level: str | None = None) -> Container:
     """Create the data folders, migrate the SQL schema to head (idempotent) and build the container."""
     settings = settings or Settings()
-    configure(log_level or settings.log_level)
+    configure(log_level or settings.server.log_level)
     settings.ensure_dirs()
-    if "sql" in (settings.catalog, settings.registry, settings.jobs, settings.keyword_index):
+    storage = settings.storage
+    if "sql" in (storage.catalog, storage.registry, settings.queue.jobs, storage.keyword_index):
         from ragcore.adapters.sql.migrate import upgrade
 
-        upgrade(settings.sql_url)
+        upgrade(storage.sql_url)
     return build_container(settings)

@@ -7,6 +7,7 @@ from ragcore.adapters.passwords import Argon2PasswordHasher
 from ragcore.adapters.sql.identity import SqlIdentityStore
 from ragcore.adapters.sql.identity_access import SqlAccessStore
 from ragcore.adapters.sql.identity_audit import SqlAuditLog
+from ragcore.app.settings import Settings
 from ragcore.domain.identity.audit import Auditor
 from ragcore.domain.identity.authenticate import Authenticator
 from ragcore.domain.identity.policy import AccessPolicy
@@ -14,20 +15,21 @@ from ragcore.domain.identity.service import IdentityService
 
 
 class Identity(containers.DeclarativeContainer):
-    config = providers.Configuration()
+    settings = providers.Dependency(instance_of=Settings)
     stores = providers.DependenciesContainer()
+    catalog = settings.provided.storage.catalog  # identities live where the collections catalog lives
     identities = providers.Selector(
-        config.catalog,
+        catalog,
         sql=providers.Singleton(SqlIdentityStore, stores.engine),
         memory=providers.Singleton(MemoryIdentityStore),
     )
     access = providers.Selector(
-        config.catalog,
+        catalog,
         sql=providers.Singleton(SqlAccessStore, stores.engine),
         memory=providers.Singleton(MemoryAccessStore, identities),
     )
     audit_log = providers.Selector(
-        config.catalog,
+        catalog,
         sql=providers.Singleton(SqlAuditLog, stores.engine),
         memory=providers.Singleton(MemoryAuditLog),
     )

@@ -1,4 +1,4 @@
-"""Language-model part of the composition root (``app/container.py`` includes it): settings ``llm_*``.
+"""Language-model part of the composition root (``app/container.py`` includes it): ``settings.llm``.
 
 ``llm=openai``: any OpenAI-compatible server; ``none``: answers are 503 ``llm_unavailable`` and
 metadata extraction is the compute side's keyword extractor alone.
@@ -9,24 +9,26 @@ from dependency_injector import containers, providers
 from ragcore.adapters.llm.metadata import LlmMetadataExtractor
 from ragcore.adapters.llm.openai_compatible import OpenAICompatibleLanguageModel
 from ragcore.adapters.llm.unconfigured import UnconfiguredLanguageModel
+from ragcore.app.settings import Settings
 from ragcore.domain.answers.prompt import AnswerPrompts
 from ragcore.prompts import load
 
 
 class Language(containers.DeclarativeContainer):
-    config = providers.Configuration()
+    settings = providers.Dependency(instance_of=Settings)
+    llm_settings = settings.provided.llm
     compute = providers.DependenciesContainer()
     model = providers.Selector(
-        config.llm,
+        llm_settings.llm,
         openai=providers.Singleton(
-            OpenAICompatibleLanguageModel, base_url=config.llm_base_url, model=config.llm_model,
-            api_key=config.llm_api_key, timeout_seconds=config.llm_timeout_seconds,
-            max_retries=config.llm_max_retries, context_tokens=config.llm_context_tokens,
-            chars_per_token=config.llm_chars_per_token, temperature=config.llm_temperature,
+            OpenAICompatibleLanguageModel, base_url=llm_settings.llm_base_url, model=llm_settings.llm_model,
+            api_key=llm_settings.llm_api_key, timeout_seconds=llm_settings.llm_timeout_seconds,
+            max_retries=llm_settings.llm_max_retries, context_tokens=llm_settings.llm_context_tokens,
+            chars_per_token=llm_settings.llm_chars_per_token, temperature=llm_settings.llm_temperature,
         ),
         none=providers.Singleton(
-            UnconfiguredLanguageModel, context_tokens=config.llm_context_tokens,
-            chars_per_token=config.llm_chars_per_token,
+            UnconfiguredLanguageModel, context_tokens=llm_settings.llm_context_tokens,
+            chars_per_token=llm_settings.llm_chars_per_token,
         ),
     )
     answer_prompts = providers.Singleton(
@@ -35,7 +37,7 @@ class Language(containers.DeclarativeContainer):
     )
     # Metadata extraction: the model when one is configured, the compute side's extractor as its fallback.
     metadata = providers.Selector(
-        config.llm,
+        llm_settings.llm,
         openai=providers.Singleton(LlmMetadataExtractor, model, fallback=compute.metadata),
         none=compute.metadata,
     )

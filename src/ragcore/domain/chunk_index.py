@@ -76,6 +76,13 @@ class ChunkIndex:
         """Ids of every store collection."""
         return self._vectors.collection_ids()
 
+    def leftover_segments(self) -> list[str]:
+        """The vector store's on-disk folders that no collection owns (VectorStore.leftover_segments)."""
+        return self._vectors.leftover_segments()
+
+    def remove_leftover_segment(self, name: str) -> None:
+        self._vectors.remove_leftover_segment(name)
+
     def document_ids(self, store_id: str) -> set[str]:
         """Ids of every document with at least one chunk; NotFound if the store collection is missing."""
         return self._vectors.document_ids(store_id)

@@ -1,7 +1,7 @@
 """Plain data types of the domain (msgspec Structs, no behaviour)."""
 
 from datetime import datetime
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, get_args
 
 import msgspec
 
@@ -10,6 +10,9 @@ from ragcore.domain.ids import new_id
 DocumentStatus = Literal["queued", "processing", "ready", "failed"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 FINISHED_JOB_STATUSES: tuple[JobStatus, ...] = ("succeeded", "failed", "cancelled")
+# The runtimes of the bundled embedding model a collection can pin (settings, CLI, API and adapters use these)
+EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
+EMBEDDING_BACKENDS: tuple[EmbeddingBackend, ...] = get_args(EmbeddingBackend)
 
 
 class Collection(msgspec.Struct, frozen=True, kw_only=True):

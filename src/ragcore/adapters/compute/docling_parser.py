@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ class DoclingParser:
         """One of SUPPORTED_FORMATS; raises Invalid(code="unsupported_format") (see ``formats``)."""
         return detect_format(data, filename)
 
-    def parse(self, data: bytes, filename: str) -> ParsedDocument:
+    def parse(self, data: bytes, filename: str, *, heartbeat: Callable[[], None] | None = None) -> ParsedDocument:
         """Blocks in reading order; ``page_count`` for paged formats (PDF pages, slides, sheets) else None.
 
         Raises IngestionFailed(code="unsupported_format" | "unparseable_document" |
@@ -62,6 +63,11 @@ class DoclingParser:
                 code="no_extractable_text",
             )
         return ParsedDocument(blocks=blocks, page_count=page_count)
+
+    def warm_up(self) -> None:
+        """Build the converter now (seconds of imports and pipeline set-up) rather than on the first parse.
+        Raises Unavailable(code="parser_unavailable") as ``parse`` would."""
+        self._get_converter()
 
     def _convert(self, data: bytes, filename: str, fmt: str) -> tuple[list[TextBlock], int | None]:
         from docling.datamodel.base_models import ConversionStatus, DocumentStream

@@ -12,8 +12,6 @@ from ragcore.domain.collections.rules import check_embedding_backend
 from ragcore.domain.errors import Unavailable
 from ragcore.domain.ports import Embedder
 
-EMBEDDING_BACKENDS: tuple[str, ...] = ("torch", "onnx", "onnx-int8")
-
 
 class LazyEmbedderRegistry:
     """``factories``: backend name -> zero-argument callable returning that backend's embedder.
@@ -35,7 +33,7 @@ class LazyEmbedderRegistry:
         return self._factories[check_embedding_backend(backend, self.backends)]()
 
 
-def make_onnx_embedder(*, quantized: bool, batch_size: int = 32, cache_dir: str | Path | None = None) -> Embedder:
+def make_onnx_embedder(*, quantized: bool, batch_size: int, cache_dir: str | Path) -> Embedder:
     """An OnnxEmbedder of the bundled model (``quantized``: int8), exported into ``cache_dir`` on first use.
 
     onnxruntime is imported only here, when an ONNX backend is first asked for. Raises

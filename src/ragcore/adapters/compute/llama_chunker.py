@@ -37,7 +37,7 @@ class LlamaIndexChunker:
     """
 
     def __init__(
-        self, tokenize: Callable[[str], list], max_tokens: int, chunk_size: int = 254, chunk_overlap: int = 32
+        self, tokenize: Callable[[str], list], max_tokens: int, *, chunk_size: int, chunk_overlap: int
     ) -> None:
         if max_tokens - 2 < 2 * _MIN_CHUNK_TOKENS:
             raise ValueError(f"max_tokens={max_tokens} leaves no room for a chunk")

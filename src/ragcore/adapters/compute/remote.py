@@ -6,7 +6,7 @@ http_client.py); the service's domain errors come back with the same class, code
 """
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ragcore.adapters.compute import wire
 from ragcore.adapters.compute.formats import detect_format
@@ -31,8 +31,10 @@ class HttpParser:
         """One of SUPPORTED_FORMATS; raises Invalid(code="unsupported_format")."""
         return detect_format(data, filename)
 
-    def parse(self, data: bytes, filename: str) -> ParsedDocument:
-        """As DoclingParser.parse; raises IngestionFailed with the service's code, or Unavailable."""
+    def parse(self, data: bytes, filename: str, *, heartbeat: Callable[[], None] | None = None) -> ParsedDocument:
+        """As DoclingParser.parse; raises IngestionFailed with the service's code, or Unavailable.
+        ``heartbeat`` is not called: one request, bounded by the client's timeout (the service
+        isolates its own parser)."""
         files = {"file": (filename, data, "application/octet-stream")}
         answer = self._client.call("POST", "/parse", wire.ParseResponse, files=files)
         return ParsedDocument(blocks=answer.blocks, page_count=answer.page_count)
@@ -42,7 +44,7 @@ class HttpChunker:
     """Chunker port: ``POST /chunk`` with the parsed document; the service measures chunks with its
     own embedding model's tokenizer. ``chunk_size``/``chunk_overlap`` in tokens, as LlamaIndexChunker."""
 
-    def __init__(self, client: ComputeHttpClient, chunk_size: int = 254, chunk_overlap: int = 32) -> None:
+    def __init__(self, client: ComputeHttpClient, *, chunk_size: int, chunk_overlap: int) -> None:
         self._client = client
         self._size = chunk_size
         self._overlap = chunk_overlap

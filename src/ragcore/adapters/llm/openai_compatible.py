@@ -22,9 +22,8 @@ class OpenAICompatibleLanguageModel:
     """``model`` None: the first model the server lists (LM Studio: the loaded one), asked once."""
 
     def __init__(
-        self, *, base_url: str, model: str | None = None, api_key: str | None = None,
-        timeout_seconds: float = 60.0, max_retries: int = 2, context_tokens: int = 4096,
-        chars_per_token: float = 3.0, temperature: float = 0.2,
+        self, *, base_url: str, model: str | None, api_key: str | None, timeout_seconds: float, max_retries: int,
+        context_tokens: int, chars_per_token: float, temperature: float,
     ) -> None:
         self._base_url = base_url
         self._model = model or None

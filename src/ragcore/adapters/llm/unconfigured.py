@@ -14,7 +14,7 @@ class UnconfiguredLanguageModel:
 
     model_name = "none"
 
-    def __init__(self, context_tokens: int = 4096, chars_per_token: float = 3.0) -> None:
+    def __init__(self, *, context_tokens: int, chars_per_token: float) -> None:
         self.context_tokens = context_tokens
         self.count_tokens = CharTokenCounter(chars_per_token)
 

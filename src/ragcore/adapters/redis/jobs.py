@@ -54,7 +54,7 @@ def _missing(job_id: str) -> NotFound:
 class RedisJobQueue:
     """Ingestion jobs in Redis under ``prefix``; ``clock`` decides what is due and when leases expire."""
 
-    def __init__(self, client: redis.Redis, clock: Clock, prefix: str = "ragcore") -> None:
+    def __init__(self, client: redis.Redis, clock: Clock, prefix: str) -> None:
         self._client = client
         self._clock = clock
         self._prefix = prefix

@@ -45,7 +45,7 @@ def _duplicate(document_id: str) -> Conflict:
 class RedisDocumentRepository:
     """Document registry in Redis under ``prefix`` (see the module docstring for keys and errors)."""
 
-    def __init__(self, client: redis.Redis, prefix: str = "ragcore") -> None:
+    def __init__(self, client: redis.Redis, prefix: str) -> None:
         self._client = client
         self._prefix = prefix
         self._add_many = client.register_script(lua.ADD_MANY)

@@ -33,7 +33,7 @@ class SqlKeywordIndex:
     ``k1``, ``b``: BM25's parameters. Raises Unavailable when the database cannot be reached.
     """
 
-    def __init__(self, engine: Engine, cache_size: int = 8, *, k1: float = 1.5, b: float = 0.75) -> None:
+    def __init__(self, engine: Engine, cache_size: int = 8, *, k1: float, b: float) -> None:
         self._engine = engine
         self._parameters = Bm25Parameters(k1, b)
         self._cache: OrderedDict[str, Bm25Index] = OrderedDict()

@@ -44,7 +44,8 @@ def serve(
     from ragcore.app.settings import Settings, is_loopback
 
     settings = Settings()
-    bind = host or settings.host
+    server = settings.server
+    bind = host or server.host
     auth_mode = settings.auth_mode(bind)
     if auth_mode == "disabled" and not is_loopback(bind) and not insecure:
         err_console.print(f"refusing to serve on {bind} with RAGCORE_AUTH=disabled: anyone who can reach the port "
@@ -53,7 +54,7 @@ def serve(
         raise typer.Exit(2)
     container = bootstrap(settings)
     uvicorn.run(create_app(container, run_worker=worker, auth_mode=auth_mode), host=bind,
-                port=port or settings.port, access_log=settings.access_log)
+                port=port or server.port, access_log=server.access_log)
 
 
 @app.command()
@@ -71,8 +72,8 @@ def migrate() -> None:
     """Create or upgrade the SQL schema (Alembic, to head)."""
     from ragcore.app.bootstrap import bootstrap
 
-    settings = bootstrap(log_level="WARNING").settings
-    console.print(f"migrated {settings.sql_url}")
+    storage = bootstrap(log_level="WARNING").settings().storage
+    console.print(f"migrated {storage.sql_url}")
 
 
 @app.command()

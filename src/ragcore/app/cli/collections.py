@@ -5,9 +5,11 @@ from typing import Annotated
 import typer
 
 from ragcore.app.cli.output import console, fail_on_domain_error
+from ragcore.domain.models import EMBEDDING_BACKENDS
 
 app = typer.Typer(help="Manage collections.", no_args_is_help=True)
-BACKEND_HELP = "embedding backend the collection pins: torch, onnx or onnx-int8 (default RAGCORE_EMBEDDING_BACKEND)"
+BACKEND_HELP = (f"embedding backend the collection pins: {', '.join(EMBEDDING_BACKENDS)} "
+                "(default RAGCORE_EMBEDDING_BACKEND)")
 
 
 def _services():

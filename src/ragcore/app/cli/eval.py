@@ -12,8 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ragcore.app.cli.output import console, err_console, fail_on_domain_error
+from ragcore.domain.models import EMBEDDING_BACKENDS
+from ragcore.domain.search.service import SEARCH_MODES
 
-MODES = ("dense", "keyword", "hybrid")
 _FILE = {"exists": True, "dir_okay": False, "readable": True}
 
 
@@ -34,7 +35,7 @@ def evaluate(
     bm25_k1: Annotated[float | None, typer.Option("--bm25-k1", help="BM25 k1 (default RAGCORE_BM25_K1)")] = None,
     bm25_b: Annotated[float | None, typer.Option("--bm25-b", help="BM25 b (default RAGCORE_BM25_B)")] = None,
     embedding_backend: Annotated[str | None, typer.Option(
-        "--embedding-backend", help="torch, onnx or onnx-int8 (default RAGCORE_EMBEDDING_BACKEND)")] = None,
+        "--embedding-backend", help=f"{', '.join(EMBEDDING_BACKENDS)} (default RAGCORE_EMBEDDING_BACKEND)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the results as JSON")] = False,
 ) -> None:
     """Ingest a BEIR corpus into a collection, run every judged query, print nDCG@10, Recall@100, MRR@10.
@@ -48,8 +49,9 @@ def evaluate(
                  "fusion_dense_weight": dense_weight, "fusion_keyword_weight": keyword_weight,
                  "bm25_k1": bm25_k1, "bm25_b": bm25_b, "embedding_backend": embedding_backend}
     base = Settings()
-    params = {key: value if value is not None else getattr(base, key) for key, value in overrides.items()}
-    modes = _modes(mode or [base.search_mode])
+    current = base.embedding.model_dump() | base.search.model_dump()
+    params = {key: value if value is not None else current[key] for key, value in overrides.items()}
+    modes = _modes(mode or [base.search.search_mode])
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ragcore-eval-") as tmp, fail_on_domain_error():
         folder = (data_dir or Path(tmp)).resolve()
@@ -62,10 +64,11 @@ def evaluate(
 
 
 def _modes(names: list[str]) -> list[str]:
-    chosen = [m for name in names for m in (MODES if name == "all" else [name])]
-    unknown = [m for m in chosen if m not in MODES]
+    chosen = [m for name in names for m in (SEARCH_MODES if name == "all" else [name])]
+    unknown = [m for m in chosen if m not in SEARCH_MODES]
     if unknown:
-        raise typer.BadParameter(f"unknown mode {unknown[0]!r}; use dense, keyword, hybrid or all", param_hint="--mode")
+        raise typer.BadParameter(f"unknown mode {unknown[0]!r}; use {', '.join(SEARCH_MODES)} or all",
+                                 param_hint="--mode")
     return list(dict.fromkeys(chosen))
 
 
@@ -74,7 +77,7 @@ def _evaluate(folder: Path, params: dict, corpus_path: Path, queries_path: Path,
     import msgspec
 
     from ragcore.app.bootstrap import bootstrap
-    from ragcore.app.cli.evaluation import beir, ingest, runs, workers
+    from ragcore.app.cli.evaluation import beir, ingest, runs
     from ragcore.app.settings import Settings
 
     corpus, qrels = beir.read_corpus(corpus_path), beir.read_qrels(qrels_path)
@@ -84,7 +87,6 @@ def _evaluate(folder: Path, params: dict, corpus_path: Path, queries_path: Path,
         blob_store="filesystem", keyword_index="sql", compute="local", **params,
     )
     container = bootstrap(settings, log_level="WARNING")
-    workers.batch_compute(container, params["embedding_backend"])
     with _progress() as progress:
         task = progress.add_task("ingesting", total=None)
         report = ingest.ingest(container, folder, corpus, ingest.corpus_digest(corpus),

@@ -1,6 +1,5 @@
 """``ragcore ingest PATH... --collection NAME [--create]``: upload files, run their jobs, summarise."""
 
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +21,7 @@ def ingest(
 ) -> None:
     """Ingest files into a collection; exits 1 if any file failed."""
     from ragcore.app.bootstrap import bootstrap
-    from ragcore.app.worker.runner import Worker
+    from ragcore.app.worker.pool import worker_for
 
     container = bootstrap(log_level="WARNING")
     services = container.services
@@ -39,9 +38,7 @@ def ingest(
         if accepted.job is not None and accepted.document.status not in ("ready", "failed"):
             waiting[accepted.job.id] = str(path)
         rows[str(path)] = _row(accepted.document)
-    settings = container.settings
-    worker = Worker(services.jobs(), poll_seconds=settings.worker_poll_seconds)
-    _run(worker, services, waiting, rows, settings.worker_batch_documents)
+    _run(worker_for(container), services, waiting, rows)
     _summary(rows)
     if any(r[0] != "ready" for r in rows.values()):
         raise typer.Exit(1)
@@ -78,14 +75,14 @@ def _row(document) -> list[str]:
     return [document.status, str(document.chunk_count), reason]
 
 
-def _run(worker, services, waiting: dict[str, str], rows: dict[str, list[str]], batch: int) -> None:
-    """Run due jobs in this process, ``batch`` at a time (their chunks embedded together; another
-    worker may take some) until every upload has ended."""
+def _run(worker, services, waiting: dict[str, str], rows: dict[str, list[str]]) -> None:
+    """Run the production worker loop in this process (RAGCORE_WORKER_BATCH_DOCUMENTS jobs at a time;
+    another worker may take some) until every upload has ended."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(waiting))
-        while waiting:
-            ran = services.jobs().run_batch(worker.id, batch)
+
+        def ended() -> bool:
             for job_id, label in list(waiting.items()):
                 job = services.jobs().get(job_id)
                 progress.update(task, description=escape(f"{Path(label).name}: {job.stage}"))
@@ -93,8 +90,9 @@ def _run(worker, services, waiting: dict[str, str], rows: dict[str, list[str]], 
                     rows[label] = _row(services.documents().get(job.document_id))
                     del waiting[job_id]
                     progress.advance(task)
-            if not ran and waiting:
-                time.sleep(0.2)
+            return not waiting
+
+        worker.run_until(ended)
 
 
 def _summary(rows: dict[str, list[str]]) -> None:

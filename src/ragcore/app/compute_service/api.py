@@ -83,12 +83,9 @@ def extract_metadata(data: wire.MetadataRequest, state: State) -> DocumentMetada
     return state.runtime.metadata.extract(data.text, filename=data.filename)
 
 
-def create_compute_app(
-    runtime: ComputeRuntime | None = None, *, max_upload_bytes: int = 100 * 1024 * 1024, token: str | None = None
-) -> Litestar:
+def create_compute_app(runtime: ComputeRuntime, *, max_upload_bytes: int, token: str | None = None) -> Litestar:
     """The compute app; the embedding model loads at start-up, before the port accepts connections.
     With ``token`` (RAGCORE_COMPUTE_TOKEN) every route but /health needs ``Authorization: Bearer <token>``."""
-    runtime = runtime or ComputeRuntime()
     return Litestar(
         route_handlers=[health, parse, chunk, embed, extract_metadata],
         guards=[shared_token_guard(token)] if token else [],

@@ -28,12 +28,13 @@ def serve(
     from ragcore.app.settings import Settings, is_loopback
 
     settings = Settings()
-    if not settings.compute_token and not is_loopback(host) and not insecure:
+    token = settings.access.compute_token
+    if not token and not is_loopback(host) and not insecure:
         typer.echo(f"refusing to serve compute on {host} without RAGCORE_COMPUTE_TOKEN: anyone who can reach the "
                    "port could use it. Set RAGCORE_COMPUTE_TOKEN (API and workers send it too) or pass --insecure.",
                    err=True)
         raise typer.Exit(2)
-    configure(settings.log_level)
-    api = create_compute_app(ComputeRuntime.from_settings(settings), max_upload_bytes=settings.max_upload_bytes,
-                             token=settings.compute_token)
-    uvicorn.run(api, host=host, port=port, access_log=False, log_level=settings.log_level.lower())
+    configure(settings.server.log_level)
+    api = create_compute_app(ComputeRuntime.from_settings(settings), max_upload_bytes=settings.server.max_upload_bytes,
+                             token=token)
+    uvicorn.run(api, host=host, port=port, access_log=False, log_level=settings.server.log_level.lower())

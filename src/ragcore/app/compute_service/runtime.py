@@ -12,10 +12,12 @@ from dependency_injector import providers
 
 from ragcore.adapters.compute.docling_parser import DoclingParser
 from ragcore.adapters.compute.embedder_registry import LazyEmbedderRegistry, make_onnx_embedder
+from ragcore.adapters.compute.isolated_parser import IsolatedParser
 from ragcore.adapters.compute.keyword_metadata import KeywordMetadataExtractor
 from ragcore.adapters.compute.llama_chunker import LlamaIndexChunker
 from ragcore.adapters.compute.sentence_embedder import SentenceTransformerEmbedder
 from ragcore.app.settings import Settings
+from ragcore.domain.models import EMBEDDING_BACKENDS
 from ragcore.domain.ports import EmbedderRegistry, MetadataExtractor, Parser
 
 _VERSIONED = ("ragcore", "torch", "sentence-transformers", "transformers", "onnxruntime", "docling-slim",
@@ -34,11 +36,11 @@ class ComputeRuntime:
         embedder: SentenceTransformerEmbedder | None = None,
         parser: Parser | None = None,
         metadata_extractor: MetadataExtractor | None = None,
-        chunk_size: int = 254,
-        chunk_overlap: int = 32,
+        chunk_size: int,
+        chunk_overlap: int,
         embedders: EmbedderRegistry | None = None,
-        model_cache_dir: str | Path | None = None,
-        embed_batch_size: int = 32,
+        model_cache_dir: str | Path,
+        embed_batch_size: int,
     ) -> None:
         self.embedder = embedder or SentenceTransformerEmbedder()
         self.embedders = embedders or _backends(self.embedder, model_cache_dir, embed_batch_size)
@@ -50,11 +52,17 @@ class ComputeRuntime:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ComputeRuntime":
-        """Batch size and chunking defaults from RAGCORE_EMBED_BATCH_SIZE, _CHUNK_SIZE, _CHUNK_OVERLAP."""
+        """Batch size, model cache and chunking defaults from ``settings.embedding`` (RAGCORE_EMBED_BATCH_SIZE,
+        _MODEL_CACHE_DIR, _CHUNK_SIZE, _CHUNK_OVERLAP)."""
+        embedding = settings.embedding
         return cls(
-            embedder=SentenceTransformerEmbedder(batch_size=settings.embed_batch_size),
-            chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
-            model_cache_dir=settings.model_cache_path, embed_batch_size=settings.embed_batch_size,
+            embedder=SentenceTransformerEmbedder(batch_size=embedding.embed_batch_size),
+            parser=IsolatedParser(
+                DoclingParser, timeout_seconds=settings.compute.parse_timeout_seconds,
+                memory_mb=settings.compute.parse_memory_mb,
+            ),
+            chunk_size=embedding.chunk_size, chunk_overlap=embedding.chunk_overlap,
+            model_cache_dir=embedding.model_cache_dir, embed_batch_size=embedding.embed_batch_size,
         )
 
     def chunker(self, chunk_size: int | None = None, chunk_overlap: int | None = None) -> LlamaIndexChunker:
@@ -78,7 +86,8 @@ def _backends(torch: SentenceTransformerEmbedder, cache_dir: str | Path | None, 
         return providers.ThreadSafeSingleton(make_onnx_embedder, quantized=quantized, batch_size=batch_size,
                                              cache_dir=cache_dir)
 
-    return LazyEmbedderRegistry({"torch": lambda: torch, "onnx": onnx(False), "onnx-int8": onnx(True)})
+    factories = (lambda: torch, onnx(False), onnx(True))
+    return LazyEmbedderRegistry(dict(zip(EMBEDDING_BACKENDS, factories, strict=True)))
 
 
 def versions() -> dict[str, str]:

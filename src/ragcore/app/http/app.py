@@ -2,7 +2,6 @@
 
 from litestar import Litestar, Response, get
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
 
 from ragcore.app.container import Container, build_container
 from ragcore.app.http.auth.setup import auth_setup
@@ -14,7 +13,11 @@ from ragcore.app.http.controllers.search import SearchController
 from ragcore.app.http.controllers.uploads import UploadController
 from ragcore.app.http.deps import DEPENDENCIES
 from ragcore.app.http.health import check_ready
+from ragcore.app.http.requests import BoundedJsonRequest
 from ragcore.app.problems import EXCEPTION_HANDLERS, PROBLEM_JSON
+from ragcore.app.web.router import openapi_config, template_config, web_routes
+from ragcore.app.web.security import csrf_config
+from ragcore.app.worker.pool import worker_for
 from ragcore.app.worker.runner import Worker
 
 
@@ -43,17 +46,13 @@ def create_app(
     ``auth_mode`` "required" or "disabled"; default ``settings.auth_mode()`` (RAGCORE_AUTH, else by RAGCORE_HOST).
     """
     container = container or build_container()
-    settings = container.settings
+    settings = container.settings()
     auth = auth_setup(container, settings, auth_mode or settings.auth_mode())
     workers: list[Worker] = []
 
     def start_worker() -> None:
         if run_worker:
-            worker = Worker(
-                container.services.jobs(), poll_seconds=settings.worker_poll_seconds,
-                batch_documents=settings.worker_batch_documents,
-                reconcile=container.services.doctor().reconcile_jobs, reconcile_seconds=settings.reconcile_seconds,
-            )
+            worker = worker_for(container)
             worker.start_thread()
             workers.append(worker)
 
@@ -61,16 +60,20 @@ def create_app(
         for worker in workers:
             worker.stop_event.set()
 
+    api = [CollectionController, UploadController, DocumentController, JobController, SearchController,
+           AnswerController]
     return Litestar(
-        route_handlers=[health, ready, CollectionController, UploadController, DocumentController, JobController,
-                        SearchController, AnswerController, *auth.route_handlers],
+        route_handlers=[health, ready, *api, *auth.route_handlers, *web_routes(api, page_guards=auth.page_guards)],
         dependencies=DEPENDENCIES | auth.dependencies,
         middleware=auth.middleware,
         cors_config=auth.cors,
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=BoundedJsonRequest,
         state=State({"container": container, "local_search_cache": settings.local_search_cache, **auth.state}),
         on_startup=[start_worker],
         on_shutdown=[stop_worker],
-        openapi_config=OpenAPIConfig(title="ragcore", version="0.1.0", path="/schema", **auth.openapi),
-        request_max_body_size=settings.max_upload_bytes * 4,
+        openapi_config=openapi_config(**auth.openapi),
+        template_config=template_config(),
+        csrf_config=csrf_config(settings.server.web_secret),
+        request_max_body_size=settings.server.max_upload_bytes * 4,
     )

@@ -48,10 +48,11 @@ class SearchResponse(msgspec.Struct):
 
 
 def decode_filters(text: str | None) -> Any:
-    """A filter given as JSON text (query parameter, CLI option); raises Invalid "invalid_filter" if not JSON."""
+    """A filter given as JSON text (query parameter, CLI option); raises Invalid "invalid_filter" if not JSON
+    or nested too deeply to decode."""
     if text is None:
         return None
     try:
         return json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise Invalid("invalid filter: filters must be a JSON object", code="invalid_filter") from exc

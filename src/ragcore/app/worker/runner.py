@@ -28,10 +28,10 @@ class Worker:
         self,
         jobs: JobService,
         *,
-        poll_seconds: float = 0.5,
-        batch_documents: int = 1,
-        reconcile: Callable[[], object] | None = None,
-        reconcile_seconds: float = 60.0,
+        poll_seconds: float,
+        batch_documents: int,
+        reconcile: Callable[[], object] | None,
+        reconcile_seconds: float,
     ) -> None:
         self._jobs = jobs
         self._poll = poll_seconds
@@ -44,8 +44,14 @@ class Worker:
 
     def run_forever(self) -> None:
         """Run until ``stop_event`` is set; the current batch always finishes first."""
+        self.run_until(self.stop_event.is_set)
+
+    def run_until(self, done: Callable[[], bool]) -> None:
+        """The worker loop: reconcile when due, run a batch, wait ``poll_seconds`` when none was due;
+        until ``done()`` (asked before every round). ``ragcore worker`` and ``serve`` stop on a signal;
+        ``ingest``, ``eval`` and the benchmarks when their documents have ended (``drain``)."""
         log.info("worker_started", worker=self.id)
-        while not self.stop_event.is_set():
+        while not done():
             self._maybe_reconcile()
             if not self._run_one():
                 self.stop_event.wait(self._poll)

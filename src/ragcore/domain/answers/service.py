@@ -8,7 +8,7 @@ from ragcore.domain.answers.prompt import AnswerPrompts, Prompt, build_prompt
 from ragcore.domain.errors import Invalid
 from ragcore.domain.models import Answer, AnswerMode, Citation, SearchHit
 from ragcore.domain.ports import LanguageModel
-from ragcore.domain.search.service import SearchService
+from ragcore.domain.search.service import SearchService, is_blank
 
 MAX_QUESTION_CHARS = 4000
 Filters = Mapping[str, Any]  # the metadata filter language of domain/search/filters.py
@@ -85,7 +85,7 @@ class AnswerService:
         return AnswerStream(iter(pieces), markers, lambda text: _generated(collection, question, prompt, markers, text))
 
     def _retrieve(self, collection: str, question: str, top_k: int, filters: Filters | None) -> list[SearchHit]:
-        if not question.strip() or len(question) > MAX_QUESTION_CHARS:
+        if is_blank(question) or len(question) > MAX_QUESTION_CHARS:
             raise Invalid(f"question must be 1-{MAX_QUESTION_CHARS} characters and not blank",
                           code="invalid_question")
         return self._search.search(collection, question, top_k, filters=filters)

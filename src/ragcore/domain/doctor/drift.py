@@ -19,7 +19,7 @@ from ragcore.domain.ports import BlobStore, CollectionCatalog, DocumentRepositor
 
 DriftKind = Literal[
     "orphan_store_collection", "missing_store_collection", "orphan_vectors", "missing_vectors",
-    "orphan_blob", "lost_job", "stuck_job",
+    "orphan_blob", "lost_job", "stuck_job", "leftover_segment_folder",
 ]
 Outcome = Literal["found", "repaired", "resolved"]
 RUNNABLE_JOB_STATUSES = ("queued", "running")
@@ -30,6 +30,7 @@ class Finding(msgspec.Struct, frozen=True, kw_only=True):
 
     ``ids`` by kind: orphan_store_collection (store_id,); missing_store_collection (collection_id,
     store_id); orphan_vectors and missing_vectors (store_id, document_id); orphan_blob (blob_key,);
+    leftover_segment_folder (folder name,): an embedded vector store's folder of a dropped collection;
     lost_job (document_id,), or (document_id, new_job_id) once requeued; stuck_job (job_id, document_id).
     ``action``: the repair ("none" for stuck_job: any worker leases it again). ``outcome``: "found" (not
     acted on), "repaired", or "resolved" (gone by itself before the repair reached it).
@@ -65,6 +66,15 @@ def orphan_store_collections(catalog: CollectionCatalog, chunks: ChunkIndex, pre
                 action="drop_collection")
         for sid in sorted(chunks.store_ids())
         if sid.startswith(prefix) and sid not in known
+    ]
+
+
+def leftover_segment_folders(chunks: ChunkIndex) -> list[Finding]:
+    """On-disk index folders of the vector store that no collection owns (action "remove_folder")."""
+    return [
+        Finding(kind="leftover_segment_folder", ids=(name,), action="remove_folder",
+                detail=f"vector-store folder {name} belongs to no collection (a dropped collection's index)")
+        for name in chunks.leftover_segments()
     ]
 
 

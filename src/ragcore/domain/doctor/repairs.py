@@ -46,6 +46,14 @@ class DriftRepairs:
         self._chunks.drop(store_id)
         return _repaired(finding)
 
+    def remove_folder(self, finding: Finding) -> Finding:
+        """leftover_segment_folder: delete it (resolved when it is gone already)."""
+        (name,) = finding.ids
+        if name not in self._chunks.leftover_segments():
+            return _resolved(finding)
+        self._chunks.remove_leftover_segment(name)
+        return _repaired(finding)
+
     def recreate_collection(self, finding: Finding) -> Finding:
         """missing_store_collection: create it empty with the catalog's dimension."""
         collection_id, store_id = finding.ids

@@ -74,6 +74,7 @@ class DoctorService:
         return [
             (lambda: drift.orphan_store_collections(catalog, chunks, self._store_prefix), repairs.drop_collection),
             (lambda: drift.missing_store_collections(catalog, chunks), repairs.recreate_collection),
+            (lambda: drift.leftover_segment_folders(chunks), repairs.remove_folder),
             (lambda: drift.orphan_vectors(catalog, documents, chunks), repairs.delete_vectors),
             (lambda: drift.missing_vectors(catalog, documents, chunks), repairs.fail_lost_vectors),
             (lambda: drift.orphan_blobs(documents, self._blobs), repairs.blob_deleter()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Sequence
 
 import msgspec
@@ -166,8 +167,9 @@ class DocumentService:
 
 
 def _clean_filename(filename: str) -> str:
-    """Keep the base name only; reject names that are empty or not printable."""
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    """Keep the base name only, in Unicode NFC form (macOS sends NFD: "u" + combining diaeresis);
+    reject names that are empty or not printable."""
+    name = unicodedata.normalize("NFC", filename).replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not name or not name.isprintable() or len(name) > 255:
         raise Invalid("filename must be 1-255 printable characters", code="invalid_filename")
     return name

@@ -132,6 +132,18 @@ class Batch:
                 if run.in_flight:
                     self.fail(run, exc)
 
+    def watch(self, run: DocumentRun) -> Callable[[], None]:
+        """A heartbeat for a long step of ``run`` (a parse in another process): renews every held
+        lease when due, then raises what ended ``run`` meanwhile (its job was cancelled, deleted or
+        lost), so the step stops."""
+
+        def heartbeat() -> None:
+            self.keep_alive()
+            if isinstance(run.outcome, BaseException):
+                raise run.outcome
+
+        return heartbeat
+
     def outcomes(self) -> list[Document | Exception]:
         """Per task, in order: the ready document or the exception that ended it."""
         ended = []

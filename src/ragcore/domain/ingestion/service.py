@@ -1,7 +1,8 @@
 """The ingestion pipeline: parse -> chunk -> embed -> upsert vectors -> keyword index -> registry
 ``ready``, for one document or a batch whose chunks are embedded together (``process_many``)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from ragcore.domain.chunk_index import ChunkIndex
 from ragcore.domain.collections.service import CollectionService
@@ -97,7 +98,7 @@ class IngestionService:
             prepared: list[DocumentRun] = []
             while waiting and sum(len(run.chunks) for run in prepared) < self._stream_chunks:
                 run = waiting.pop(0)
-                batch.step(run, self._prepare)
+                batch.step(run, partial(self._prepare, heartbeat=batch.watch(run)))
                 batch.keep_alive()
                 prepared.append(run)
             batch.per_store(prepared, self._discard_earlier_attempts)
@@ -129,9 +130,10 @@ class IngestionService:
         if document is not None:
             self._set(document, status="failed", error_code=code, error_message=message)
 
-    def _prepare(self, run: DocumentRun) -> None:
-        """Load and check the document, mark it ``processing``, parse, chunk and extract metadata. An
-        already ``ready`` document ends the run as is."""
+    def _prepare(self, run: DocumentRun, heartbeat: Callable[[], None] | None = None) -> None:
+        """Load and check the document, mark it ``processing``, parse (``heartbeat`` runs while a parse
+        in another process is awaited), chunk and extract metadata. An already ``ready`` document ends
+        the run as is."""
         progress = run.task.lease.progress
         document = self._documents.get(run.task.document_id)
         if document is None:
@@ -144,7 +146,8 @@ class IngestionService:
         run.embedder = self._collections.embedder(collection)  # the collection's pinned backend
         self._set(document, status="processing")
         progress(5, "parsing")
-        parsed = self._parser.parse(self._blobs.get(document.blob_key or ""), document.filename)
+        data = self._blobs.get(document.blob_key or "")
+        parsed = self._parser.parse(data, document.filename, heartbeat=heartbeat)
         progress(30, "chunking")
         chunks = self._chunker.chunk(parsed, document_id=document.id, filename=document.filename)
         if not chunks:

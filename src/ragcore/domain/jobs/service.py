@@ -206,8 +206,11 @@ class _Run:
 
 def _ended(end: Callable[[], Job | None]) -> Job | Exception | None:
     """The job's end state ``end()`` (None: the job is gone), or the exception that saving it raised
-    (e.g. the queue is down: the lease expires and the job is handed out again)."""
+    (e.g. the queue is down: the lease expires and the job is handed out again). A job deleted with its
+    document meanwhile (NotFound) is not an error: there is nothing to save."""
     try:
         return end()
+    except NotFound:
+        return None
     except Exception as exc:
         return exc

@@ -18,11 +18,14 @@ class Parser(Protocol):
         """Format name (e.g. "pdf", "docx", "md"); raises Invalid(code="unsupported_format")."""
         ...
 
-    def parse(self, data: bytes, filename: str) -> ParsedDocument:
+    def parse(self, data: bytes, filename: str, *, heartbeat: Callable[[], None] | None = None) -> ParsedDocument:
         """Text blocks with pages and heading paths.
 
-        Raises IngestionFailed(code="unparseable_document" | "unsupported_format" |
-        "no_extractable_text").
+        ``heartbeat()``, when given, may be called now and then while the parse runs (an adapter that
+        waits on another process calls it while waiting); whatever it raises stops the parse and
+        propagates (e.g. JobCancelled). Raises IngestionFailed(code="unparseable_document" |
+        "unsupported_format" | "no_extractable_text" | "parse_timeout" | "parse_memory_exceeded" |
+        "parse_crashed").
         """
         ...
 

@@ -26,6 +26,15 @@ class VectorStore(Protocol):
         """Ids of every store collection."""
         ...
 
+    def leftover_segments(self) -> list[str]:
+        """Names of on-disk index folders of this store that no collection owns (an embedded store's
+        dropped collections); empty for a store whose files are not this process's (a server)."""
+        ...
+
+    def remove_leftover_segment(self, name: str) -> None:
+        """Delete leftover folder ``name``; no error when it is gone or owned again."""
+        ...
+
     def upsert(self, store_id: str, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
         """Insert or replace by chunk id; raises NotFound if the store collection is missing."""
         ...

@@ -4,6 +4,7 @@ Modes: "dense" (embedding nearest neighbours, score = cosine similarity), "keywo
 BM25) and "hybrid" (both runs fused by weighted reciprocal rank fusion, score = RRF score).
 """
 
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
@@ -30,6 +31,7 @@ MAX_DEPTH = 1000
 
 
 @dataclass(frozen=True)
+
 class SearchLookup:
     """A checked search request, its collection, cache key and cached hits (None: a miss or no cache)."""
 
@@ -121,7 +123,7 @@ class SearchService:
     ) -> tuple[str, Predicate | None]:
         """(mode, compiled filter) of a valid request; raises the Invalid errors ``search`` lists."""
         mode = self._default_mode if mode is None else _check_mode(mode)
-        if not query.strip() or len(query) > MAX_QUERY_CHARS:
+        if is_blank(query) or len(query) > MAX_QUERY_CHARS:
             raise Invalid(f"query must be 1-{MAX_QUERY_CHARS} characters, not blank", code="invalid_query")
         if not 1 <= top_k <= MAX_TOP_K:
             raise Invalid(f"top_k must be between 1 and {MAX_TOP_K}", code="invalid_top_k")
@@ -181,3 +183,9 @@ def _ready(hits: Sequence[SearchHit], ready: Mapping[str, Document]) -> list[Sea
         if doc is not None:
             out.append(msgspec.structs.replace(hit, chunk=msgspec.structs.replace(hit.chunk, filename=doc.filename)))
     return out
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` holds nothing but white space and invisible format characters (Unicode category
+    Cf: zero-width space and joiners, byte-order mark, directional marks...)."""
+    return not "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()

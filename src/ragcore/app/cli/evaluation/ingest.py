@@ -1,5 +1,6 @@
-"""Ingesting a BEIR corpus into one collection through the normal path: DocumentService.upload ->
-JobService.run_next, one markdown document per corpus record.
+"""Ingesting a BEIR corpus into one collection through the production path: DocumentService.upload,
+then the worker loop of ``ragcore worker`` (``app.worker.pool.drain``: JobService.run_batch,
+RAGCORE_WORKER_BATCH_DOCUMENTS jobs at a time), one markdown document per corpus record.
 
 The data dir keeps a marker (``eval-ingest.json``) with the corpus digest, the chunk parameters, the
 embedding backend and the ingestion figures, so a later run with ``--data-dir`` reuses the collection
@@ -9,20 +10,20 @@ parameters or by another embedding backend.
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from ragcore.app.cli.evaluation.beir import CorpusRecord
-from ragcore.app.cli.evaluation.workers import Advance, run_jobs
+from ragcore.app.worker.pool import drain
 from ragcore.domain.errors import Conflict, NotFound
 from ragcore.domain.ingestion.service import embedding_text
 
 COLLECTION = "eval"
 MARKER = "eval-ingest.json"
-WORKER_ID = "eval"
+Advance = Callable[[int, int], None]  # (documents done, documents to do)
 
 
 class IngestReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -57,11 +58,11 @@ def ingest(
     Raises Conflict "eval_data_mismatch" when the data dir holds another corpus, chunk parameters or
     embedding backend.
     """
-    settings = container.settings
+    embedding = container.settings().embedding
     marker = data_dir / MARKER
     if marker.exists():
         report = msgspec.json.decode(marker.read_bytes(), type=IngestReport)
-        wanted = (digest, settings.chunk_size, settings.chunk_overlap, settings.embedding_backend)
+        wanted = (digest, embedding.chunk_size, embedding.chunk_overlap, embedding.embedding_backend)
         if (report.corpus_sha256, report.chunk_size, report.chunk_overlap, report.embedding_backend) != wanted:
             raise Conflict(f"{data_dir} holds another corpus or other chunk parameters (size {report.chunk_size}, "
                            f"overlap {report.chunk_overlap}, embedding backend {report.embedding_backend})",
@@ -69,10 +70,10 @@ def ingest(
         return msgspec.structs.replace(report, reused=True)
     started = time.monotonic()
     services = container.services
-    _ensure_collection(services.collections(), settings.embedding_backend)
+    _ensure_collection(services.collections(), embedding.embedding_backend)
     for record in corpus:
         services.documents().upload(COLLECTION, [(f"{record.id}.md", record.markdown())])
-    run_jobs(services, COLLECTION, WORKER_ID, advance)
+    drain(container, COLLECTION, advance)
     report = _report(container, digest, time.monotonic() - started)
     marker.write_bytes(msgspec.json.encode(report))
     return report
@@ -100,7 +101,7 @@ def _ensure_collection(collections: Any, backend: str) -> None:
 
 
 def _report(container: Any, digest: str, seconds: float) -> IngestReport:
-    services, settings = container.services, container.settings
+    services, embedding = container.services, container.settings().embedding
     documents = services.documents().list(collection_name=COLLECTION)
     ready = [d for d in documents if d.status == "ready"]
     embedder = container.compute.embedder()
@@ -111,7 +112,7 @@ def _report(container: Any, digest: str, seconds: float) -> IngestReport:
             chunks += 1
             truncated += len(embedder.tokenize(embedding_text(chunk))) > limit
     return IngestReport(
-        corpus_sha256=digest, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
-        embedding_backend=settings.embedding_backend, documents=len(ready), failed=len(documents) - len(ready),
+        corpus_sha256=digest, chunk_size=embedding.chunk_size, chunk_overlap=embedding.chunk_overlap,
+        embedding_backend=embedding.embedding_backend, documents=len(ready), failed=len(documents) - len(ready),
         chunks=chunks, truncated_chunks=truncated, seconds=round(seconds, 1),
     )

@@ -38,9 +38,9 @@ class _OneAtATime:
     def detect_format(self, data: bytes, filename: str) -> str:
         return self._inner.detect_format(data, filename)
 
-    def parse(self, data: bytes, filename: str) -> Any:
+    def parse(self, data: bytes, filename: str, *, heartbeat: Any = None) -> Any:
         with self._lock:
-            return self._inner.parse(data, filename)
+            return self._inner.parse(data, filename, heartbeat=heartbeat)
 
 
 def run_jobs(services: Any, collection: str, worker_id: str, advance: Advance) -> None:

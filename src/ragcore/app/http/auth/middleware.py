@@ -18,7 +18,8 @@ from ragcore.domain.identity.models import Principal
 from ragcore.domain.ids import new_id
 
 log = structlog.get_logger(__name__)
-PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema"]
+# no data behind these: probes, the OpenAPI document, the web UI's and Swagger UI's static files
+PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema", "^/static/"]
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 

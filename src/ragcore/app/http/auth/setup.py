@@ -9,6 +9,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi.spec import Components, SecurityScheme
 
 from ragcore.app.http.auth.access import provide_access, provide_principal, provide_users
+from ragcore.app.http.auth.guards import admin_only
 from ragcore.app.http.auth.middleware import PUBLIC_PATHS, BearerAuthMiddleware
 from ragcore.app.http.auth.ratelimit import RateLimits
 from ragcore.app.http.controllers.audit import AuditController
@@ -27,6 +28,7 @@ class AuthSetup:
     cors: CORSConfig | None = None
     openapi: dict[str, Any] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)
+    page_guards: list = field(default_factory=list)  # before the web UI's pages and forms
 
 
 def auth_setup(container: Any, settings: Settings, auth_mode: str) -> AuthSetup:
@@ -39,9 +41,9 @@ def auth_setup(container: Any, settings: Settings, auth_mode: str) -> AuthSetup:
             "users": Provide(provide_users, sync_to_thread=False),
         },
         route_handlers=[UserController, KeyController, GrantController, AuditController],
-        cors=CORSConfig(allow_origins=settings.cors_origins, allow_credentials=False,
+        cors=CORSConfig(allow_origins=settings.access.cors_origins, allow_credentials=False,
                         allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-                        expose_headers=["Retry-After", "WWW-Authenticate"]) if settings.cors_origins else None,
+                        expose_headers=["Retry-After", "WWW-Authenticate"]) if settings.access.cors_origins else None,
         openapi={
             "components": Components(security_schemes={SCHEME: SecurityScheme(
                 type="http", scheme="bearer", bearer_format="rc_live_<id>_<secret>",
@@ -49,12 +51,14 @@ def auth_setup(container: Any, settings: Settings, auth_mode: str) -> AuthSetup:
             "security": [{SCHEME: []}],
         },
         state={"auth_mode": auth_mode, "rate_limits": rate_limits(settings)},
+        page_guards=[admin_only],  # the pages read every collection: admins only (anyone with auth disabled)
     )
 
 
 def rate_limits(settings: Settings) -> RateLimits:
     """In memory on one box; in Redis (shared by every API replica) when the job queue is Redis."""
-    uri = settings.redis_url if settings.jobs == "redis" else "memory://"
-    rules = {"search": settings.rate_limit_search, "answers": settings.rate_limit_answers,
-             "upload": settings.rate_limit_upload, "auth_failures": settings.rate_limit_auth_failures}
-    return RateLimits(uri, rules, key_prefix=settings.redis_prefix)
+    storage, access = settings.storage, settings.access
+    uri = storage.redis_url if settings.queue.jobs == "redis" else "memory://"
+    rules = {"search": access.rate_limit_search, "answers": access.rate_limit_answers,
+             "upload": access.rate_limit_upload, "auth_failures": access.rate_limit_auth_failures}
+    return RateLimits(uri, rules, key_prefix=storage.redis_prefix)
