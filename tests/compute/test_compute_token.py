@@ -20,11 +20,13 @@ TOKEN = "s3cret-compute-token-of-the-fleet"
 
 
 @pytest.fixture(scope="module")
-def guarded_url(embedder, parser):
+def guarded_url(embedder, parser, tmp_path_factory):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    api = create_compute_app(ComputeRuntime(embedder=embedder, parser=parser), token=TOKEN)
+    runtime = ComputeRuntime(embedder=embedder, parser=parser, chunk_size=254, chunk_overlap=0, embed_batch_size=32,
+                             model_cache_dir=tmp_path_factory.mktemp("models"))
+    api = create_compute_app(runtime, max_upload_bytes=1 << 20, token=TOKEN)
     server = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -46,7 +48,7 @@ def test_requests_without_the_token_are_401_problems_health_is_open(guarded_url)
 
 
 def test_the_http_compute_client_sends_the_token(guarded_url, embedder) -> None:
-    client = ComputeHttpClient([guarded_url], token=TOKEN, retries=0)
+    client = ComputeHttpClient([guarded_url], timeout_seconds=30.0, token=TOKEN, retries=0)
     vector = HttpEmbedder(client).embed_query("bolts and torque")
     assert len(vector) == embedder.dimension
 

@@ -44,11 +44,11 @@ def problem(status: int, title: str, detail: str, code: str, request: Request, *
 def domain_error(request: Request, exc: RagCoreError) -> Response:
     for cls, status, title in _STATUS:
         if isinstance(exc, cls):
-            return problem(status, title, exc.message, exc.code, request, headers=_headers(exc))
+            return problem(status, title, exc.message, exc.code, request, headers=problem_headers(exc))
     return unexpected_error(request, exc)
 
 
-def _headers(exc: RagCoreError) -> dict[str, str] | None:
+def problem_headers(exc: RagCoreError) -> dict[str, str] | None:
     """401: how to authenticate (RFC 6750); 429: when to retry, in seconds."""
     if isinstance(exc, Unauthenticated):
         return {"WWW-Authenticate": 'Bearer realm="ragcore"'}
