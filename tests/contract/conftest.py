@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from identity_fixtures import access, audit_log, identities, identity_stores  # noqa: F401  (identity ports)
 from redis_fixtures import redis_documents, redis_jobs
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url

@@ -14,7 +14,7 @@ from ragcore.adapters.sql.migrate import alembic_config
 from ragcore.adapters.sql.schema import metadata
 from ragcore.domain.errors import Unavailable
 
-HEAD = "0007"  # the latest revision in src/ragcore/migrations/versions
+HEAD = "0008"  # the latest revision in src/ragcore/migrations/versions
 
 
 def _diff(url: str) -> list:

@@ -34,6 +34,7 @@ from ragcore.adapters.sql.documents import SqlDocumentRepository
 from ragcore.adapters.sql.engine import make_engine
 from ragcore.adapters.sql.jobs import SqlJobQueue
 from ragcore.adapters.sql.keywords import SqlKeywordIndex
+from ragcore.app.identity_container import Identity
 from ragcore.app.language_container import Language
 from ragcore.app.settings import Settings
 from ragcore.domain.answers.service import AnswerService
@@ -120,7 +121,7 @@ class Compute(containers.DeclarativeContainer):
     compute, embedding = settings.provided.compute, settings.provided.embedding
     client = providers.Singleton(
         ComputeHttpClient, compute.compute_urls, timeout_seconds=compute.compute_timeout_seconds,
-        retries=compute.compute_retries,
+        retries=compute.compute_retries, token=settings.provided.access.compute_token,
     )
     embedder = providers.Selector(  # the torch backend; the chunker measures with its tokenizer
         compute.compute,
@@ -223,6 +224,7 @@ class Container(containers.DeclarativeContainer):
     compute = providers.Container(Compute, settings=settings)
     language = providers.Container(Language, settings=settings, compute=compute)
     services = providers.Container(Services, settings=settings, stores=stores, compute=compute, language=language)
+    identity = providers.Container(Identity, settings=settings, stores=stores)
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -7,12 +7,25 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from ragcore.domain.errors import Conflict, Invalid, NotFound, PayloadTooLarge, RagCoreError, Unavailable
+from ragcore.domain.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    PayloadTooLarge,
+    RagCoreError,
+    RateLimited,
+    Unauthenticated,
+    Unavailable,
+)
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger(__name__)
 
 _STATUS: list[tuple[type[RagCoreError], int, str]] = [
+    (Unauthenticated, 401, "Unauthorized"),
+    (Forbidden, 403, "Forbidden"),
+    (RateLimited, 429, "Too Many Requests"),
     (NotFound, 404, "Not Found"),
     (Conflict, 409, "Conflict"),
     (PayloadTooLarge, 413, "Content Too Large"),
@@ -21,17 +34,27 @@ _STATUS: list[tuple[type[RagCoreError], int, str]] = [
 ]
 
 
-def problem(status: int, title: str, detail: str, code: str, request: Request, **extra: object) -> Response:
+def problem(status: int, title: str, detail: str, code: str, request: Request, *,
+            headers: dict[str, str] | None = None, **extra: object) -> Response:
     body = {"type": f"urn:ragcore:problem:{code}", "title": title, "status": status, "detail": detail,
             "instance": request.url.path, "code": code, **extra}
-    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def domain_error(request: Request, exc: RagCoreError) -> Response:
     for cls, status, title in _STATUS:
         if isinstance(exc, cls):
-            return problem(status, title, exc.message, exc.code, request)
+            return problem(status, title, exc.message, exc.code, request, headers=problem_headers(exc))
     return unexpected_error(request, exc)
+
+
+def problem_headers(exc: RagCoreError) -> dict[str, str] | None:
+    """401: how to authenticate (RFC 6750); 429: when to retry, in seconds."""
+    if isinstance(exc, Unauthenticated):
+        return {"WWW-Authenticate": 'Bearer realm="ragcore"'}
+    if isinstance(exc, RateLimited):
+        return {"Retry-After": str(exc.retry_after)}
+    return None
 
 
 def problem_body(exc: RagCoreError) -> dict[str, object]:

@@ -54,3 +54,25 @@ class IngestionFailed(RagCoreError):
     """A document cannot be ingested whatever the number of retries (unparseable, empty text, ...)."""
 
     code = "ingestion_failed"
+
+
+class Unauthenticated(RagCoreError):
+    """No valid credentials: a missing, malformed, unknown, revoked or expired key (HTTP 401)."""
+
+    code = "unauthenticated"
+
+
+class Forbidden(RagCoreError):
+    """The acting user may see the resource but not do this to it (HTTP 403)."""
+
+    code = "forbidden"
+
+
+class RateLimited(RagCoreError):
+    """Too many requests; ``retry_after`` is the wait in whole seconds (HTTP 429)."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after

@@ -52,14 +52,17 @@ class ComputeHttpClient:
         backoff_seconds: float = 0.25,
         backoff_max_seconds: float = 4.0,
         transport: httpx.BaseTransport | None = None,
+        token: str | None = None,
     ) -> None:
+        """``token``: the compute service's shared token (RAGCORE_COMPUTE_TOKEN), sent as a bearer."""
         self.urls = [url.strip().rstrip("/") for url in urls if url.strip()]
         if not self.urls:
             raise ValueError("the remote compute adapter needs at least one URL (RAGCORE_COMPUTE_URLS)")
         self.rounds = retries + 1
         timeout = httpx.Timeout(timeout_seconds, connect=min(5.0, timeout_seconds))
         limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
-        self._http = httpx.Client(timeout=timeout, limits=limits, transport=transport)
+        auth = {"Authorization": f"Bearer {token}"} if token else None
+        self._http = httpx.Client(timeout=timeout, limits=limits, transport=transport, headers=auth)
         self._retrying = Retrying(
             stop=stop_after_attempt(self.rounds), retry=retry_if_exception_type(_RoundFailed), reraise=True,
             wait=wait_exponential_jitter(initial=backoff_seconds, max=backoff_max_seconds, jitter=backoff_seconds),

@@ -163,3 +163,6 @@ class KeywordVersionRow(Base):
 
 
 metadata = Base.metadata
+
+# The identity tables (revision 0008) live in their own module; importing it registers them on ``metadata``.
+import ragcore.adapters.sql.identity_schema  # noqa: E402, F401

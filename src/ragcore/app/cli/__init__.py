@@ -9,13 +9,19 @@ from ragcore.app.cli import collections as collections_cli
 from ragcore.app.cli.ask import ask
 from ragcore.app.cli.doctor import doctor
 from ragcore.app.cli.eval import evaluate
+from ragcore.app.cli.grants import audit, grants_app
 from ragcore.app.cli.ingest import ingest
-from ragcore.app.cli.output import console, fail_on_domain_error
+from ragcore.app.cli.output import console, err_console, fail_on_domain_error
+from ragcore.app.cli.users import keys_app, users_app
 from ragcore.app.compute_service.cli import app as compute_app
 
 app = typer.Typer(help="ragcore: document collections, ingestion and semantic search.", no_args_is_help=True)
 app.add_typer(collections_cli.app, name="collections")
 app.add_typer(compute_app, name="compute")
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+app.add_typer(grants_app, name="grants")
+app.command()(audit)
 app.command()(ingest)
 app.command()(doctor)
 app.command()(ask)
@@ -27,17 +33,28 @@ def serve(
     host: Annotated[str | None, typer.Option(help="bind address (default RAGCORE_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="port (default RAGCORE_PORT)")] = None,
     worker: Annotated[bool, typer.Option("--worker/--no-worker", help="also run an in-process worker")] = True,
+    insecure: Annotated[bool, typer.Option("--insecure", help="allow a non-loopback bind with auth disabled")] = False,
 ) -> None:
-    """Run the HTTP API (OpenAPI at /schema)."""
+    """Run the HTTP API (OpenAPI at /schema). Auth (RAGCORE_AUTH) defaults to disabled on a loopback bind,
+    required otherwise; a non-loopback bind with auth disabled needs --insecure."""
     import uvicorn
 
     from ragcore.app.bootstrap import bootstrap
     from ragcore.app.http.app import create_app
+    from ragcore.app.settings import Settings, is_loopback
 
-    container = bootstrap()
-    server = container.settings().server
-    uvicorn.run(create_app(container, run_worker=worker), host=host or server.host, port=port or server.port,
-                access_log=server.access_log)
+    settings = Settings()
+    server = settings.server
+    bind = host or server.host
+    auth_mode = settings.auth_mode(bind)
+    if auth_mode == "disabled" and not is_loopback(bind) and not insecure:
+        err_console.print(f"refusing to serve on {bind} with RAGCORE_AUTH=disabled: anyone who can reach the port "
+                          "could read and delete every collection. Unset RAGCORE_AUTH (or set it to required) and "
+                          "create a key with `ragcore users create NAME --admin`, or pass --insecure.", markup=False)
+        raise typer.Exit(2)
+    container = bootstrap(settings)
+    uvicorn.run(create_app(container, run_worker=worker, auth_mode=auth_mode), host=bind,
+                port=port or server.port, access_log=server.access_log)
 
 
 @app.command()

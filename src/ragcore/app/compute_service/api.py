@@ -18,6 +18,7 @@ from litestar.openapi import OpenAPIConfig
 
 from ragcore.adapters.compute import wire
 from ragcore.app.compute_service.runtime import ComputeRuntime, versions
+from ragcore.app.compute_service.token import shared_token_guard
 from ragcore.app.problems import domain_error, http_error, problem, unexpected_error
 from ragcore.domain.errors import IngestionFailed, Invalid, RagCoreError
 from ragcore.domain.models import DocumentMetadata, ParsedDocument, TextBlock
@@ -30,7 +31,7 @@ def compute_error(request: Request, exc: RagCoreError) -> Response:
     return domain_error(request, exc)
 
 
-@get("/health", sync_to_thread=True)
+@get("/health", sync_to_thread=True, opt={"public": True})
 def health(state: State) -> wire.HealthResponse:
     """The embedding model's name, dimension and max sequence length, its backends, library versions."""
     embedder = state.runtime.embedder
@@ -83,10 +84,12 @@ def extract_metadata(data: wire.MetadataRequest, state: State) -> DocumentMetada
     return state.runtime.metadata.extract(data.text, filename=data.filename)
 
 
-def create_compute_app(runtime: ComputeRuntime, *, max_upload_bytes: int) -> Litestar:
-    """The compute app; the embedding model loads at start-up, before the port accepts connections."""
+def create_compute_app(runtime: ComputeRuntime, *, max_upload_bytes: int, token: str | None = None) -> Litestar:
+    """The compute app; the embedding model loads at start-up, before the port accepts connections.
+    With ``token`` (RAGCORE_COMPUTE_TOKEN) every route but /health needs ``Authorization: Bearer <token>``."""
     return Litestar(
         route_handlers=[health, parse, chunk, embed, extract_metadata],
+        guards=[shared_token_guard(token)] if token else [],
         exception_handlers={RagCoreError: compute_error, HTTPException: http_error, Exception: unexpected_error},
         state=State({"runtime": runtime}),
         on_startup=[runtime.warm_up],

@@ -4,6 +4,7 @@ from litestar import Litestar, Response, get
 from litestar.datastructures import State
 
 from ragcore.app.container import Container, build_container
+from ragcore.app.http.auth.setup import auth_setup
 from ragcore.app.http.controllers.answers import AnswerController
 from ragcore.app.http.controllers.collections import CollectionController
 from ragcore.app.http.controllers.documents import DocumentController
@@ -38,10 +39,16 @@ def ready(state: State) -> Response:
     return Response(body, status_code=503, media_type=PROBLEM_JSON)
 
 
-def create_app(container: Container | None = None, *, run_worker: bool = True) -> Litestar:
-    """The API app; with ``run_worker`` an in-process worker thread runs jobs while the app is up."""
+def create_app(
+    container: Container | None = None, *, run_worker: bool = True, auth_mode: str | None = None
+) -> Litestar:
+    """The API app; with ``run_worker`` an in-process worker thread runs jobs while the app is up.
+
+    ``auth_mode`` "required" or "disabled"; default ``settings.auth_mode()`` (RAGCORE_AUTH, else by RAGCORE_HOST).
+    """
     container = container or build_container()
     settings = container.settings()
+    auth = auth_setup(container, settings, auth_mode or settings.auth_mode())
     workers: list[Worker] = []
 
     def start_worker() -> None:
@@ -57,14 +64,16 @@ def create_app(container: Container | None = None, *, run_worker: bool = True) -
     api = [CollectionController, UploadController, DocumentController, JobController, SearchController,
            AnswerController]
     return Litestar(
-        route_handlers=[health, ready, *api, *web_routes(api)],
-        dependencies=DEPENDENCIES,
+        route_handlers=[health, ready, *api, *auth.route_handlers, *web_routes(api, page_guards=auth.page_guards)],
+        dependencies=DEPENDENCIES | auth.dependencies,
+        middleware=auth.middleware,
+        cors_config=auth.cors,
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=BoundedJsonRequest,
-        state=State({"container": container, "local_search_cache": settings.local_search_cache}),
+        state=State({"container": container, "local_search_cache": settings.local_search_cache, **auth.state}),
         on_startup=[start_worker],
         on_shutdown=[stop_worker],
-        openapi_config=openapi_config(),
+        openapi_config=openapi_config(**auth.openapi),
         template_config=template_config(),
         csrf_config=csrf_config(settings.server.web_secret),
         request_max_body_size=settings.server.max_upload_bytes * 4,

@@ -1,5 +1,5 @@
 """Typed settings, grouped by concern: ``settings.storage``, ``.queue``, ``.compute``, ``.embedding``,
-``.search``, ``.llm``, ``.server`` (``groups.py``).
+``.search``, ``.llm``, ``.server`` (``groups.py``), ``.access`` (``access.py``).
 
 Users set the same flat ``RAGCORE_*`` variables (or YAML keys) as ever: each group reads the names of
 its own fields, so ``RAGCORE_BM25_K1`` lands in ``settings.search.bm25_k1``. Code passes overrides by
@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, model_validator
 
+from ragcore.app.settings.access import AccessSettings, AuthMode, is_loopback
 from ragcore.app.settings.groups import (
     ComputeSettings,
     EmbeddingSettings,
@@ -24,7 +25,7 @@ from ragcore.app.settings.groups import (
 
 GROUPS: dict[str, type[Group]] = {
     "storage": StorageSettings, "queue": QueueSettings, "compute": ComputeSettings, "embedding": EmbeddingSettings,
-    "search": SearchSettings, "llm": LlmSettings, "server": ServerSettings,
+    "search": SearchSettings, "llm": LlmSettings, "server": ServerSettings, "access": AccessSettings,
 }
 
 
@@ -39,6 +40,7 @@ class Settings(BaseModel):
     search: SearchSettings
     llm: LlmSettings
     server: ServerSettings
+    access: AccessSettings
 
     def __init__(self, **overrides: Any) -> None:
         """``overrides``: flat setting names (``bm25_k1=1.2``) over environment, YAML file and defaults."""
@@ -67,11 +69,15 @@ class Settings(BaseModel):
         stores = (storage.catalog, storage.registry)
         return self.search.search_cache == "memory" and all(s == "memory" or (s == "sql" and sqlite) for s in stores)
 
+    def auth_mode(self, host: str | None = None) -> AuthMode:
+        """"required" or "disabled": ``RAGCORE_AUTH`` when set, else by ``host`` (default ``server.host``)."""
+        return self.access.auth_mode(host or self.server.host)
+
     def ensure_dirs(self) -> None:
         """Create the data directory and the embedded stores' folders."""
         for path in (self.storage.data_dir, self.storage.chroma_path, self.storage.blob_path):
             Path(path).mkdir(parents=True, exist_ok=True)
 
 
-__all__ = ["GROUPS", "ComputeSettings", "EmbeddingSettings", "LlmSettings", "QueueSettings", "SearchSettings",
-           "ServerSettings", "Settings", "StorageSettings"]
+__all__ = ["GROUPS", "AccessSettings", "AuthMode", "ComputeSettings", "EmbeddingSettings", "LlmSettings",
+           "QueueSettings", "SearchSettings", "ServerSettings", "Settings", "StorageSettings", "is_loopback"]

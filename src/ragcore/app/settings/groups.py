@@ -24,6 +24,16 @@ from ragcore.domain.models import EmbeddingBackend
 from ragcore.domain.search.service import SearchMode
 
 
+def split_list(value: object) -> object:
+    """``a,b`` or ``["a", "b"]`` (env) or a YAML list -> list of non-empty strings; other values unchanged."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [item.strip() for item in text.split(",") if item.strip()]
+    return value
+
+
 class Group(BaseSettings):
     """One concern's settings, read from ``RAGCORE_*`` variables and the optional YAML file."""
 
@@ -99,16 +109,11 @@ class ComputeSettings(Group):
     parse_timeout_seconds: Annotated[float, Field(gt=0)] = 300.0  # per document; OCR ~5-7 s a page
     parse_memory_mb: Annotated[int, Field(ge=0)] = 2048  # parser address space (~1.1 GB is Docling), 0: no cap
 
+
     @field_validator("compute_urls", mode="before")
     @classmethod
     def _split_urls(cls, value: object) -> object:
-        """``a,b`` or ``["a", "b"]`` (env) or a YAML list -> list of non-empty URLs."""
-        if isinstance(value, str):
-            text = value.strip()
-            if text.startswith("["):
-                return json.loads(text)
-            return [url.strip() for url in text.split(",") if url.strip()]
-        return value
+        return split_list(value)
 
     @model_validator(mode="after")
     def _remote_compute_needs_urls(self) -> "ComputeSettings":

@@ -10,7 +10,7 @@ from litestar.exceptions import HTTPException
 from litestar.response import Template
 from markupsafe import Markup, escape
 
-from ragcore.app.problems import problem_body
+from ragcore.app.problems import problem_body, problem_headers
 from ragcore.domain.errors import RagCoreError
 
 _WORD = re.compile(r"\w{2,}", re.UNICODE)
@@ -56,11 +56,12 @@ def pages_label(pages: list[int] | tuple[int, ...]) -> str:
 def error_page(request: Request, exc: RagCoreError | HTTPException) -> Template:
     """An HTML page for a domain or HTTP error of a page route: its status, title and the problem's ``detail``
     (other exceptions reach the app's handler: logged, a 500 problem body without internals)."""
+    headers = None
     if isinstance(exc, RagCoreError):
-        body = problem_body(exc)
+        body, headers = problem_body(exc), problem_headers(exc)  # 401: WWW-Authenticate, like the API
     else:
         body = {"status": exc.status_code, "title": _phrase(exc.status_code), "detail": str(exc.detail)}
-    return Template("error.html", context={"problem": body}, status_code=int(body["status"]))
+    return Template("error.html", context={"problem": body}, status_code=int(body["status"]), headers=headers)
 
 
 def _phrase(status: int) -> str:

@@ -15,10 +15,15 @@ from ragcore.domain.ports.compute import (
     Parser,
     ProgressCallback,
 )
+from ragcore.domain.ports.identity import AccessStore, AuditLog, IdentityStore, PasswordHasher
 from ragcore.domain.ports.retrieval import KeywordIndex, SearchCache, VectorStore
 from ragcore.domain.ports.stores import BlobStore, Clock, CollectionCatalog, DocumentRepository, JobQueue
 
 __all__ = [
+    "AccessStore",
+    "AuditLog",
+    "IdentityStore",
+    "PasswordHasher",
     "BlobStore",
     "Chunker",
     "Clock",

@@ -9,6 +9,8 @@ import msgspec
 from litestar import Controller, Response, post
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
+from ragcore.app.http.auth.access import HttpAccess
+from ragcore.app.http.auth.guards import rate_limited
 from ragcore.app.problems import problem_body
 from ragcore.app.schemas.answers import AnswerOut, AnswerRequest
 from ragcore.domain.answers.service import AnswerService, AnswerStream
@@ -21,8 +23,8 @@ class AnswerController(Controller):
     path = "/api/v1/answers"
     tags = ["answers"]
 
-    @post("/", status_code=200)
-    async def answer(self, data: AnswerRequest, answers: AnswerService) -> Response[AnswerOut]:
+    @post("/", status_code=200, guards=[rate_limited("answers")])
+    async def answer(self, data: AnswerRequest, answers: AnswerService, access: HttpAccess) -> Response[AnswerOut]:
         """Retrieve ``top_k`` passages and answer ``question`` from them, citing them as ``[n]``.
 
         ``stream: true``: Server-Sent Events, ``token`` events (``{"text": ...}``) then one ``end`` event
@@ -31,6 +33,7 @@ class AnswerController(Controller):
         ``invalid_question`` (blank question; nothing is retrieved), 404, 503 ``llm_unavailable``
         (unless ``mode: "extractive"``, which never calls the model).
         """
+        await access.collection_async(data.collection, "read")
         kwargs = {"top_k": data.top_k, "filters": data.filters}
         if data.stream and data.mode == "generate":
             stream = await anyio.to_thread.run_sync(partial(answers.stream, data.collection, data.question, **kwargs))

@@ -1,0 +1,1 @@
+"""Identities and access: users, API keys, collection owners and grants, the audit log."""
